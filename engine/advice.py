@@ -1,0 +1,216 @@
+"""Build the reasoned advice from a trace: outcome, conditions, reasons, caveats, next steps.
+
+Every sentence in the advice is a rule's explanation (with facts filled in)
+or a fixed label; each carries the rule id and the citation behind it. The
+advice is a pydantic model so it serialises to stable JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Optional
+
+from pydantic import BaseModel
+
+from . import __version__
+from . import conditions as C
+from .evaluate import Evaluator, Trace, single_outcome
+from .i18n import OUTCOME_LABELS, euro, number, t, value_label
+from .ruleset import Rule, RuleSet
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_.]+)\s*\}\}")
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
+
+
+class CitationOut(BaseModel):
+    file: str
+    section: str
+    quote: str
+
+
+class RuleUse(BaseModel):
+    """One fired rule as it appears in an advice."""
+
+    rule: str
+    title: str
+    step: str
+    step_title: str
+    role: str
+    text: str
+    citation: CitationOut
+    facts: dict[str, Any]
+    conclusions: list[str]
+
+
+class MissingFact(BaseModel):
+    fact: str
+    question: str
+    blocking: bool
+    rule: str
+
+
+class ProposalInfo(BaseModel):
+    title: str
+    submitter: str
+    date: dt.date
+    topic: str
+    kind: str
+    partner_regions: list[str]
+    file: str
+    sha256: str
+
+
+class RuleSetInfo(BaseModel):
+    id: str
+    region: str
+    name: str
+    version: str
+    valid_from: dt.date
+    valid_until: Optional[dt.date]
+    source_file: str
+    source_title: str
+    sha256: str
+    files: dict[str, str]
+
+
+class Advice(BaseModel):
+    """The reasoned advice on one proposal."""
+
+    lang: str
+    evaluation_date: dt.date
+    engine_version: str
+    proposal: ProposalInfo
+    ruleset: RuleSetInfo
+    validity_warning: Optional[str]
+    outcome: str
+    outcome_label: str
+    summary: str
+    conditions: list[RuleUse]
+    reasons: list[RuleUse]
+    caveats: list[RuleUse]
+    next_steps: list[RuleUse]
+    missing: list[MissingFact]
+    trace: list[RuleUse]
+    facts: dict[str, Any]
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _show(value: Any, path: str, lang: str) -> str | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, bool):
+        return value_label("yes" if value else "no", lang)
+    if isinstance(value, (int, float)):
+        return euro(value, lang) if path.endswith("amount_eur") else number(value)
+    if isinstance(value, list):
+        return ", ".join(str(_show(v, path, lang)) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value == "unknown":
+        return None
+    return value_label(value, lang)
+
+
+def fill(template: str, data: dict[str, Any], lang: str) -> str:
+    """Fill ``{{path}}`` placeholders; ``[[…]]`` segments vanish when a placeholder in them is empty."""
+    def optional(match: re.Match) -> str:
+        segment = match.group(1)
+        values = [_show(_lookup(data, p), p, lang) for p in _PLACEHOLDER.findall(segment)]
+        if any(v is None for v in values):
+            return ""
+        return _PLACEHOLDER.sub(lambda m: _show(_lookup(data, m.group(1)), m.group(1), lang) or "", segment)
+
+    text = _OPTIONAL.sub(optional, template)
+    return _PLACEHOLDER.sub(lambda m: _show(_lookup(data, m.group(1)), m.group(1), lang) or t("not_stated", lang), text)
+
+
+def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], lang: str) -> RuleUse:
+    used = {p: trace.facts.get(p) for p in C.fact_paths(rule.condition)}
+    return RuleUse(
+        rule=rule.id, title=rule.data.title.get(lang), step=rule.data.step,
+        step_title=getattr(ruleset.step(rule.data.step), lang), role=rule.then.role,
+        text=fill(rule.data.explain.get(lang), data, lang),
+        citation=CitationOut(**rule.data.cite.model_dump()),
+        facts=used, conclusions=C.conclusion_names(rule.condition))
+
+
+def validity_warning(ruleset: RuleSet, day: dt.date, lang: str) -> str | None:
+    meta = ruleset.meta
+    if meta.valid_until is not None and day > meta.valid_until:
+        return t("validity_after", lang, name=meta.name, version=meta.version, until=meta.valid_until.isoformat(),
+                 day=day.isoformat())
+    if day < meta.valid_from:
+        return t("validity_before", lang, name=meta.name, version=meta.version, start=meta.valid_from.isoformat(),
+                 day=day.isoformat())
+    return None
+
+
+def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str) -> list[MissingFact]:
+    specs = evaluator.ruleset.facts
+    found: dict[str, MissingFact] = {}
+    for rule in fired:
+        blocking = rule.then.role == "missing" or rule.then.outcome is not None
+        for pattern in rule.then.missing:
+            for path in C.expand(pattern, specs):
+                if trace.facts.get(path) not in ("unknown", None):
+                    continue
+                spec = specs[path]
+                question = spec.question_en if lang == "en" else spec.question_nl
+                old = found.get(path)
+                if old is None or (blocking and not old.blocking):
+                    found[path] = MissingFact(fact=path, question=question, blocking=blocking, rule=rule.id)
+    return sorted(found.values(), key=lambda m: (not m.blocking, list(specs).index(m.fact)))
+
+
+def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str, sha256: str,
+                 day: dt.date, lang: str = "nl") -> Advice:
+    """Turn a trace into an advice in one language."""
+    ruleset = evaluator.ruleset
+    outcome = single_outcome(evaluator, trace)
+    data = proposal.model_dump(mode="python")
+    fired = [ruleset.by_id[i] for i in trace.fired]
+    uses = {r.id: rule_use(r, ruleset, trace, data, lang) for r in fired}
+    conditions, reasons, caveats, next_steps = [], [], [], []
+    for r in fired:
+        use, role = uses[r.id], r.then.role
+        if r.then.outcome or role == "reason":
+            reasons.append(use)
+        elif role == "condition":
+            if outcome == "participate_provided":
+                conditions.append(use)
+            elif outcome in ("participate", "insufficient_information"):
+                caveats.append(use)
+        elif role == "caveat":
+            caveats.append(use)
+        elif role == "next_step":
+            next_steps.append(use)
+    # The outcome rule leads the reasons; the others follow in the order of the decision steps.
+    step_order = {s.id: i for i, s in enumerate(ruleset.meta.steps)}
+    reasons.sort(key=lambda u: (0 if ruleset.by_id[u.rule].then.outcome else 1, step_order[u.step]))
+    meta = ruleset.meta
+    return Advice(
+        lang=lang, evaluation_date=day, engine_version=__version__,
+        proposal=ProposalInfo(title=proposal.title, submitter=proposal.submitter, date=proposal.date,
+                              topic=proposal.topic, kind=proposal.kind, partner_regions=list(proposal.partner_regions),
+                              file=file, sha256=sha256),
+        ruleset=RuleSetInfo(id=meta.id, region=meta.region, name=meta.name, version=meta.version,
+                            valid_from=meta.valid_from, valid_until=meta.valid_until, source_file=meta.source.file,
+                            source_title=meta.source.title, sha256=ruleset.content_hash, files=ruleset.file_hashes),
+        validity_warning=validity_warning(ruleset, day, lang),
+        outcome=outcome, outcome_label=OUTCOME_LABELS[outcome][lang],
+        summary=(meta.outcome_texts[outcome].get(lang) if outcome in meta.outcome_texts
+                 else OUTCOME_LABELS[outcome][lang]),
+        conditions=conditions, reasons=reasons, caveats=caveats, next_steps=next_steps,
+        missing=_missing(evaluator, trace, fired, lang),
+        trace=[uses[i] for i in trace.fired],
+        facts=dict(trace.facts),
+    )

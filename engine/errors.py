@@ -1,0 +1,92 @@
+"""Errors meant for people: file, line, field, what was expected, a suggestion.
+
+Every error that reaches the command line is an :class:`InputError` (bad
+proposal, bad arguments) or a :class:`RuleError` (a broken rule file). Both
+carry enough context to print one clear line per problem without a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one input file."""
+
+    file: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+    expected: str | None = None
+    suggestion: str | None = None
+
+    def render(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.field:
+            parts.append(self.field)
+        head = ": ".join(parts)
+        text = f"{head}: {self.message}"
+        if self.expected:
+            text += f" (verwacht / expected: {self.expected})"
+        if self.suggestion:
+            text += f" — {self.suggestion}"
+        return text
+
+
+@dataclass
+class InputError(Exception):
+    """Bad input: one or more problems, each pointing at a file and a line."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return "\n".join(p.render() for p in self.problems)
+
+
+class RuleError(InputError):
+    """A rule file that cannot be loaded or compiled; names the file and rule id."""
+
+
+class EngineError(Exception):
+    """The rule base produced something it must never produce (no or two outcomes).
+
+    This is a defect in a rule set, not in the proposal; ``regiotoets check``
+    finds such defects before a policy officer does.
+    """
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    """A 'did you mean …?' hint for a misspelt name, or None when nothing is close."""
+    options = list(options)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"bedoelde u / did you mean '{close[0]}'?"
+    return None
+
+
+def display_path(path: str | Path) -> str:
+    """Show a path relative to the working directory when that is shorter."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+def join_loc(loc: Sequence[object]) -> str:
+    """Render a pydantic location tuple as a dotted field path (``a.b[0].c``)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,125 @@
+"""Decision facts: the flat view of a proposal that rules reason about.
+
+The catalogue is derived from the proposal model (never written by hand), so
+the condition compiler, the consistency check and the interview all agree on
+which facts exist, what values each can take and which question asks for it.
+A fact's path is its dotted location in the proposal file
+(``content.values.kind_hoort_thuis.fit``); missing facts are ``unknown``.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel
+
+from .proposal import UNKNOWN
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One decision fact: its path, its kind, its values and the question behind it."""
+
+    path: str
+    kind: Literal["enum", "number"]
+    domain: tuple[Any, ...]  # enum values, unknown included; empty for numbers
+    question_nl: str
+    question_en: str
+    decision: bool = True
+    fixed: bool = False  # a proposal cannot honestly change it (e.g. what the law says)
+
+    @property
+    def attr(self) -> str:
+        """The attribute name used inside the rule engine."""
+        return attr_name(self.path)
+
+
+def attr_name(path: str) -> str:
+    return path.replace(".", "__")
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) is typing.Union:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _unannotate(tp: Any) -> Any:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _question(info: Any, default: str) -> tuple[str, str, bool, bool]:
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    question = extra.get("question") or {}
+    nl = question.get("nl") or info.title or default
+    en = question.get("en") or info.description or default
+    return nl, en, bool(extra.get("decision_fact", True)), bool(extra.get("fixed", False))
+
+
+def catalogue(model: type[BaseModel]) -> dict[str, FactSpec]:
+    """Every decision fact of a proposal model, keyed by path, in file order."""
+    out: dict[str, FactSpec] = {}
+    _walk(model, "", out, None)
+    return out
+
+
+def _walk(model: type[BaseModel], prefix: str, out: dict[str, FactSpec], parent_q: tuple | None) -> None:
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        tp = _unannotate(_strip_optional(_unannotate(info.annotation)))
+        nl, en, decision, fixed = _question(info, path)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            # A sub-section; its single enum field inherits the section's question (keyed entries).
+            _walk(tp, path + ".", out, (nl, en, decision) if info.json_schema_extra else None)
+            continue
+        origin = typing.get_origin(tp)
+        if origin is Literal:
+            if parent_q and name in ("fit", "holds", "effect"):
+                nl, en, decision = parent_q
+            out[path] = FactSpec(path, "enum", tuple(typing.get_args(tp)), nl, en, decision, fixed)
+        elif origin is list:
+            item = _unannotate(typing.get_args(tp)[0])
+            if typing.get_origin(item) is Literal:
+                for value in typing.get_args(item):
+                    out[f"{path}.{value}"] = FactSpec(f"{path}.{value}", "enum", ("yes", "no", UNKNOWN),
+                                                      f"{nl} ({value})", f"{en} ({value})", decision, fixed)
+        elif tp in (int, float):
+            out[path] = FactSpec(path, "number", (), nl, en, decision=False, fixed=fixed)
+
+
+def flatten(proposal: BaseModel, specs: dict[str, FactSpec]) -> dict[str, Any]:
+    """The facts of one validated proposal: every catalogued path, unknown where left out."""
+    facts: dict[str, Any] = {}
+    for path, spec in specs.items():
+        facts[path] = _lookup(proposal, path, spec)
+    return facts
+
+
+def _lookup(proposal: BaseModel, path: str, spec: FactSpec) -> Any:
+    node: Any = proposal
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        if node is None:
+            return None if spec.kind == "number" else UNKNOWN
+        if isinstance(node, list):
+            # list-of-values fact: membership as yes/no
+            return "yes" if _coerce(part, node) in node else "no"
+        node = getattr(node, part, None)
+    if node is None:
+        return None if spec.kind == "number" else UNKNOWN
+    return node
+
+
+def _coerce(text: str, items: list) -> Any:
+    if items and isinstance(items[0], int):
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    return text

@@ -1,0 +1,130 @@
+"""Labels of the advice in Dutch and English: outcomes, answer values, headings.
+
+Every key exists in both languages; a test fails when one is missing.
+Region-specific wording (outcome sentences, step names, vocabulary) lives in
+the rule set, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("nl", "en")
+
+OUTCOME_LABELS: dict[str, dict[str, str]] = {
+    "participate": {"nl": "Meedoen", "en": "Participate"},
+    "participate_provided": {"nl": "Meedoen, mits aan de voorwaarden is voldaan", "en": "Participate, provided the conditions are met"},
+    "decline": {"nl": "Niet meedoen", "en": "Do not participate"},
+    "insufficient_information": {"nl": "Onvoldoende informatie", "en": "Insufficient information"},
+    "handle_at_lower_scale": {"nl": "Lokaal of regionaal oppakken", "en": "Handle locally or regionally"},
+}
+
+# How favourable each outcome is for participation (used by invariants and what-if).
+OUTCOME_RANK = {"decline": 0, "handle_at_lower_scale": 1, "insufficient_information": 2,
+                "participate_provided": 3, "participate": 4}
+
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "yes": {"nl": "ja", "en": "yes"},
+    "no": {"nl": "nee", "en": "no"},
+    "unknown": {"nl": "onbekend", "en": "unknown"},
+    "supports": {"nl": "ondersteunt", "en": "supports"},
+    "neutral": {"nl": "neutraal", "en": "neutral"},
+    "conflicts": {"nl": "botst", "en": "conflicts"},
+    "better": {"nl": "beter", "en": "better"},
+    "worse": {"nl": "slechter", "en": "worse"},
+    "procurement": {"nl": "inkoop", "en": "procurement"},
+    "expertise_function": {"nl": "expertisefunctie", "en": "expertise function"},
+    "programme": {"nl": "programma", "en": "programme"},
+    "account_holding": {"nl": "accounthouderschap", "en": "account-holding role"},
+    "knowledge_network": {"nl": "kennisnetwerk", "en": "knowledge network"},
+    "other": {"nl": "anders", "en": "other"},
+    "administrative_tendering": {"nl": "bestuurlijk aanbesteden", "en": "administrative tendering"},
+    "public_tender": {"nl": "aanbesteding", "en": "public tender"},
+    "single_source": {"nl": "onderhandse gunning", "en": "single-source award"},
+    "subsidy": {"nl": "subsidie", "en": "subsidy"},
+    "indefinite": {"nl": "onbepaalde tijd", "en": "open-ended"},
+    "fixed": {"nl": "bepaalde tijd", "en": "fixed term"},
+    "effort": {"nl": "inspanningsgericht", "en": "effort-based"},
+    "output": {"nl": "outputgericht", "en": "output-based"},
+    "task": {"nl": "taakgericht", "en": "task-based"},
+    "none": {"nl": "geen", "en": "none"},
+    "reduced": {"nl": "minder", "en": "reduced"},
+    "unchanged": {"nl": "gelijk", "en": "unchanged"},
+    "increased": {"nl": "meer", "en": "increased"},
+    "regional": {"nl": "regionaal", "en": "regional"},
+    "local": {"nl": "lokaal", "en": "local"},
+    "supra_regional": {"nl": "bovenregionaal", "en": "supra-regional"},
+    "national": {"nl": "landelijk", "en": "national"},
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "advice": {"nl": "Advies", "en": "Advice"},
+    "outcome": {"nl": "Uitkomst", "en": "Outcome"},
+    "conditions": {"nl": "Voorwaarden", "en": "Conditions"},
+    "reasons": {"nl": "Argumenten", "en": "Reasons"},
+    "caveats": {"nl": "Kanttekeningen en risico's", "en": "Caveats and risks"},
+    "next_steps": {"nl": "Vervolg", "en": "Next steps"},
+    "missing": {"nl": "Ontbrekende informatie", "en": "Missing information"},
+    "missing_blocking": {"nl": "Bepaalt de uitkomst", "en": "Decides the outcome"},
+    "missing_open": {"nl": "Nog vast te stellen", "en": "Still to be established"},
+    "trace": {"nl": "Afweging (regels die van toepassing zijn)", "en": "Weighing (rules that apply)"},
+    "facts_used": {"nl": "gebruikte feiten", "en": "facts used"},
+    "source": {"nl": "Bron", "en": "Source"},
+    "region": {"nl": "Regio", "en": "Region"},
+    "proposal": {"nl": "Voorstel", "en": "Proposal"},
+    "submitter": {"nl": "Indiener", "en": "Submitter"},
+    "date": {"nl": "Datum", "en": "Date"},
+    "partners": {"nl": "Partnerregio's", "en": "Partner regions"},
+    "topic": {"nl": "Onderwerp", "en": "Topic"},
+    "kind": {"nl": "Soort samenwerking", "en": "Kind of collaboration"},
+    "ruleset": {"nl": "Regelset", "en": "Rule set"},
+    "version": {"nl": "versie", "en": "version"},
+    "valid": {"nl": "geldig", "en": "valid"},
+    "evaluated_on": {"nl": "Getoetst op", "en": "Evaluated on"},
+    "receipt": {"nl": "Verantwoording", "en": "Receipt"},
+    "proposal_hash": {"nl": "Hash van het voorstel", "en": "Proposal hash"},
+    "ruleset_hash": {"nl": "Hash van de regelset", "en": "Rule set hash"},
+    "none": {"nl": "geen", "en": "none"},
+    "not_stated": {"nl": "niet opgegeven", "en": "not stated"},
+    "until": {"nl": "t/m", "en": "to"},
+    "from": {"nl": "vanaf", "en": "from"},
+    "validity_after": {
+        "nl": "Let op: de regelset '{name}' (versie {version}) is geldig tot en met {until}; de toetsdatum {day} valt daarbuiten. "
+              "Het advies volgt de laatst geldende visie; controleer of er een nieuwe visie is vastgesteld.",
+        "en": "Note: the rule set '{name}' (version {version}) is valid until {until}; the evaluation date {day} falls outside it. "
+              "The advice follows the last valid vision; check whether a new vision has been adopted."},
+    "validity_before": {
+        "nl": "Let op: de regelset '{name}' (versie {version}) geldt pas vanaf {start}; de toetsdatum {day} valt daarvoor.",
+        "en": "Note: the rule set '{name}' (version {version}) only applies from {start}; the evaluation date {day} is earlier."},
+}
+
+
+def t(key: str, lang: str, **kwargs: Any) -> str:
+    text = TEXT[key][lang]
+    return text.format(**kwargs) if kwargs else text
+
+
+def value_label(value: Any, lang: str) -> str:
+    if isinstance(value, str) and value in VALUE_LABELS:
+        return VALUE_LABELS[value][lang]
+    return str(value)
+
+
+def euro(amount: float, lang: str = "nl") -> str:
+    """Format an amount the Dutch way: € 1.250.000 (or € 1.250.000,50)."""
+    negative = amount < 0
+    amount = abs(amount)
+    whole = int(amount)
+    cents = round((amount - whole) * 100)
+    if cents == 100:
+        whole, cents = whole + 1, 0
+    digits = f"{whole:,}".replace(",", ".")
+    text = f"€ {digits}" + (f",{cents:02d}" if cents else "")
+    return f"-{text}" if negative else text
+
+
+def number(value: float) -> str:
+    """A number the Dutch way: 1,5 rather than 1.5; whole numbers without decimals."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.2f}".rstrip("0").replace(",", "X").replace(".", ",").replace("X", ".")

@@ -1,0 +1,282 @@
+"""The proposal file: pydantic models for what a policy officer writes down.
+
+The generic part (legal status, scale, finances, capacity, procurement, …) is
+the same for every region. The sections whose entries a region defines for
+itself — its values, its care-landscape principles, its enrichment grounds —
+are built per rule set from that rule set's vocabulary (see
+:func:`proposal_model`), so a region's own terms get validation, did-you-mean
+suggestions and editor autocompletion without any code change.
+
+Every decision fact may be left out or set to ``unknown``: unknown is a value,
+not false. Dutch answers (``ja``, ``nee``, ``weet ik niet``, …) are accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+UNKNOWN = "unknown"
+
+# Dutch (and a few English) spellings that mean the same as a canonical value.
+_ALIASES: dict[str, str] = {
+    "ja": "yes", "true": "yes", "y": "yes", "j": "yes",
+    "nee": "no", "false": "no", "n": "no",
+    "onbekend": UNKNOWN, "weet_ik_niet": UNKNOWN, "?": UNKNOWN, "nog_onbekend": UNKNOWN, "": UNKNOWN,
+    "ondersteunt": "supports", "past": "supports", "draagt_bij": "supports",
+    "neutraal": "neutral", "botst": "conflicts", "strijdig": "conflicts", "conflict": "conflicts",
+    "beter": "better", "voordeliger": "better", "slechter": "worse", "nadeliger": "worse",
+    "bestuurlijk_aanbesteden": "administrative_tendering", "europese_aanbesteding": "public_tender",
+    "aanbesteding": "public_tender", "onderhandse_gunning": "single_source", "onderhands": "single_source",
+    "subsidie": "subsidy", "anders": "other", "overig": "other",
+    "onbepaalde_tijd": "indefinite", "bepaalde_tijd": "fixed",
+    "inspanningsgericht": "effort", "outputgericht": "output", "taakgericht": "task", "geen": "none",
+    "minder": "reduced", "lager": "reduced", "gelijk": "unchanged", "meer": "increased", "hoger": "increased",
+    "inkoop": "procurement", "expertisefunctie": "expertise_function", "programma": "programme",
+    "accounthouderschap": "account_holding", "kennisnetwerk": "knowledge_network",
+    "regionaal": "regional", "lokaal": "local", "bovenregionaal": "supra_regional", "landelijk": "national",
+}
+
+
+def _normalise(value: Any) -> Any:
+    """Accept booleans, None and Dutch spellings for enumerated answers."""
+    if value is None:
+        return UNKNOWN
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, str):
+        key = value.strip().lower().replace(" ", "_").replace("-", "_")
+        return _ALIASES.get(key, key)
+    return value
+
+
+def _enum(*values: str):
+    """An enumerated fact that always admits ``unknown``; Dutch aliases are normalised first."""
+    return Annotated[Literal[values + (UNKNOWN,)], BeforeValidator(_normalise)]  # type: ignore[valid-type]
+
+
+Answer = _enum("yes", "no")
+Fit = _enum("supports", "neutral", "conflicts")
+Effect = _enum("better", "neutral", "worse")
+Kind = _enum("procurement", "expertise_function", "programme", "account_holding", "knowledge_network", "other")
+Tendering = _enum("administrative_tendering", "public_tender", "single_source", "subsidy", "other")
+ContractTerm = _enum("indefinite", "fixed")
+ExecutionVariant = _enum("effort", "output", "task", "none")
+Burden = _enum("reduced", "unchanged", "increased")
+Level = _enum("regional", "local")
+ScaleAsked = _enum("supra_regional", "national")
+Segment = Literal[1, 2, 3, 4, 5]
+
+
+def q(nl: str, en: str, *, decision: bool = True, **extra: Any) -> dict[str, Any]:
+    """Field metadata: the question in Dutch and English (used by docs and the interview)."""
+    return {"json_schema_extra": {"question": {"nl": nl, "en": en}, "decision_fact": decision, **extra}}
+
+
+class Section(BaseModel):
+    """Base for all proposal sections: unknown fields are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _shorthand(field_name: str):
+    """Allow ``key: conflicts`` as shorthand for ``key: {field_name: conflicts}``."""
+    def convert(value: Any) -> Any:
+        if value is None or isinstance(value, (str, bool)):
+            return {field_name: value}
+        return value
+    return BeforeValidator(convert)
+
+
+class FitAssessment(Section):
+    """How the proposal relates to one value or principle, with a one-line reason."""
+
+    fit: Fit = Field(UNKNOWN, description="supports / neutral / conflicts / unknown")
+    reason: Optional[str] = Field(None, description="Eén regel toelichting / one-line reason")
+
+
+class GroundAssessment(Section):
+    """Whether one enrichment ground holds, with its reason."""
+
+    holds: Answer = Field(UNKNOWN, description="yes / no / unknown")
+    reason: Optional[str] = None
+
+
+FitEntry = Annotated[FitAssessment, _shorthand("fit")]
+GroundEntry = Annotated[GroundAssessment, _shorthand("holds")]
+
+
+class Scale(Section):
+    """The scale asked for, and whether a smaller scale would do."""
+
+    requested: ScaleAsked = Field("supra_regional", **q(
+        "Op welke schaal wordt samenwerking gevraagd?", "At which scale is collaboration asked for?", decision=False))
+    local_possible: Answer = Field(UNKNOWN, **q(
+        "Kan het onderwerp lokaal (per gemeente) worden opgepakt?",
+        "Can the topic be handled locally (per municipality)?"))
+    regional_possible: Answer = Field(UNKNOWN, **q(
+        "Kan het onderwerp binnen de eigen jeugdhulpregio worden opgepakt?",
+        "Can the topic be handled within the region itself?"))
+    note: Optional[str] = None
+
+
+class LegalCriteria(Section):
+    """The NvO criteria that decide whether a function needs supra-regional organisation."""
+
+    schaal: Answer = Field(UNKNOWN, **q("Is het aanbod schaars in verhouding tot volume en kosten (criterium schaal)?",
+                                        "Is supply scarce relative to volume and cost (criterion scale)?", decision=False))
+    personeel: Answer = Field(UNKNOWN, **q("Is bovenregionale samenwerking nodig om professionals beschikbaar te houden (criterium personeel)?",
+                                           "Is collaboration needed to keep professionals available (criterion staff)?", decision=False))
+    kennis: Answer = Field(UNKNOWN, **q("Is bovenregionale samenwerking nodig om kennis van hoogspecialistische functies te behouden (criterium kennis)?",
+                                        "Is collaboration needed to keep knowledge of highly specialised functions (criterion knowledge)?", decision=False))
+    innovatie: Answer = Field(UNKNOWN, **q("Is bovenregionale samenwerking nodig om continuïteit en kwaliteit van expertise te waarborgen (criterium innovatie)?",
+                                           "Is collaboration needed to secure continuity and quality of expertise (criterion innovation)?", decision=False))
+
+
+class Legal(Section):
+    """Whether the collaboration is prescribed by law or a binding norm."""
+
+    required: Answer = Field(UNKNOWN, **q("Is de samenwerking wettelijk voorgeschreven (bijvoorbeeld door de NvO)?",
+                                          "Is the collaboration prescribed by law (for example by the NvO)?",
+                                          fixed=True))
+    basis: Optional[str] = Field(None, description="Wettelijke grondslag, bijv. 'Norm voor Opdrachtgeverschap (NvO)'")
+    criteria: LegalCriteria = Field(default_factory=LegalCriteria)
+
+
+class FinancialEffect(Section):
+    """One financial effect: direction, optional amount in euros, and a note."""
+
+    effect: Effect = Field(UNKNOWN, description="better / neutral / worse / unknown")
+    amount_eur: Optional[float] = Field(None, description="Bedrag in euro's per jaar (positief = voordeel)")
+    note: Optional[str] = None
+
+
+EffectEntry = Annotated[FinancialEffect, _shorthand("effect")]
+
+
+class Finances(Section):
+    """Financial effects on content, on execution and on the negotiating position."""
+
+    content: EffectEntry = Field(default_factory=FinancialEffect, **q(
+        "Heeft de inhoudelijke verbetering voordelige financiële effecten voor de gemeenten?",
+        "Does the improvement in content have favourable financial effects for the municipalities?"))
+    execution: EffectEntry = Field(default_factory=FinancialEffect, **q(
+        "Is de uitvoering bovenregionaal voordeliger?", "Is execution cheaper supra-regionally?"))
+    negotiating_position: EffectEntry = Field(default_factory=FinancialEffect, **q(
+        "Geeft de samenwerking een betere onderhandelingspositie tegenover jeugdhulpaanbieders?",
+        "Does the collaboration give a better negotiating position towards providers?"))
+
+
+class Capacity(Section):
+    """Staffing capacity for the collaboration."""
+
+    sufficient: Answer = Field(UNKNOWN, **q("Is er voldoende capaciteit voor bemensing van de samenwerking?",
+                                            "Is there enough staffing capacity for the collaboration?"))
+    hours_per_week: Optional[float] = Field(None, ge=0, description="Benodigde uren per week")
+    fte: Optional[float] = Field(None, ge=0, description="Benodigde formatie in fte")
+    note: Optional[str] = None
+
+
+class CostComponents(Section):
+    """Which cost components the cost-price research contains."""
+
+    direct_staff: Answer = Field(UNKNOWN, **q("Bevat de kostprijs de directe personeelskosten?", "Does the cost price include direct staff costs?"))
+    risk_surcharge: Answer = Field(UNKNOWN, **q("Bevat de kostprijs een risico-opslag?", "Does the cost price include a risk surcharge?"))
+    accommodation: Answer = Field(UNKNOWN, **q("Bevat de kostprijs verblijfskosten?", "Does the cost price include accommodation costs?"))
+    capital: Answer = Field(UNKNOWN, **q("Bevat de kostprijs kapitaallasten?", "Does the cost price include capital costs?"))
+
+
+class Procurement(Section):
+    """Procurement specifics, checked against a region's procurement principles."""
+
+    tendering: Tendering = Field(UNKNOWN, **q("Welke inkoopsystematiek wordt gebruikt?", "Which tendering method is used?"))
+    contract_term: ContractTerm = Field(UNKNOWN, **q("Worden contracten voor onbepaalde of bepaalde tijd gesloten?",
+                                                     "Are contracts open-ended or fixed-term?"))
+    execution_variant: ExecutionVariant = Field(UNKNOWN, **q("Welke uitvoeringsvariant wordt gekozen?", "Which execution variant is chosen?"))
+    cost_price_research: Answer = Field(UNKNOWN, **q("Zijn de tarieven gebaseerd op kostprijsonderzoek?",
+                                                     "Are the tariffs based on cost-price research?"))
+    cost_price_with_providers: Answer = Field(UNKNOWN, **q("Wordt het kostprijsonderzoek samen met de aanbieders gedaan?",
+                                                           "Is the cost-price research done together with the providers?"))
+    cost_components: CostComponents = Field(default_factory=CostComponents)
+    continuity_on_termination: Answer = Field(UNKNOWN, **q(
+        "Is de continuïteit van jeugdhulp geregeld bij tussentijdse beëindiging van de overeenkomst?",
+        "Is continuity of care arranged when the agreement ends early?"))
+    administrative_burden: Burden = Field(UNKNOWN, **q("Wat doet de samenwerking met de administratieve lasten?",
+                                                       "What does the collaboration do to the administrative burden?"))
+    fraud_measures: Answer = Field(UNKNOWN, **q("Zijn er preventieve maatregelen tegen fraude?", "Are there preventive measures against fraud?"))
+    segments: Optional[list[Segment]] = Field(None, **q("Welke segmenten betreft de inkoop (1 t/m 5)?",
+                                                       "Which segments does the procurement concern (1 to 5)?"))
+
+
+class Provider(Section):
+    """The youth-care provider(s) involved, judged on partner-choice factors."""
+
+    name: Optional[str] = None
+    meets_quality_framework: Answer = Field(UNKNOWN, **q("Voldoet de aanbieder aan het kwaliteitskader?",
+                                                         "Does the provider meet the quality framework?"))
+    willing_to_transform: Answer = Field(UNKNOWN, **q("Is de aanbieder bereid mee te gaan in de transformatie?",
+                                                      "Is the provider willing to move with the transformation?"))
+    affordable: Answer = Field(UNKNOWN, **q("Is de aanbieder betaalbaar?", "Is the provider affordable?"))
+    current_partner: Answer = Field(UNKNOWN, **q("Is het een huidige partner?", "Is it a current partner?"))
+
+
+class Governance(Section):
+    """Where the decision is taken."""
+
+    decision_level: Level = Field(UNKNOWN, **q("Wordt het besluit regionaal of lokaal genomen?",
+                                               "Is the decision taken regionally or locally?", decision=False))
+
+
+class ProposalBase(Section):
+    """Fields every proposal has, whatever the region."""
+
+    title: str = Field(..., min_length=3, description="Titel van het voorstel")
+    submitter: str = Field(..., min_length=2, description="Indiener (naam, functie, organisatie)")
+    date: dt.date = Field(..., description="Datum van het voorstel (JJJJ-MM-DD)")
+    region: Optional[str] = Field(None, description="Regel-set (regio) waartegen getoetst wordt, bijv. de map onder rules/")
+    partner_regions: list[str] = Field(default_factory=list, description="Partnerregio's in de samenwerking")
+    topic: str = Field(..., min_length=3, description="Onderwerp in één zin")
+    kind: Kind = Field(UNKNOWN, **q("Wat voor samenwerking is het?", "What kind of collaboration is it?"))
+    description: Optional[str] = None
+    scale: Scale = Field(default_factory=Scale)
+    legal: Legal = Field(default_factory=Legal)
+    finances: Finances = Field(default_factory=Finances)
+    capacity: Capacity = Field(default_factory=Capacity)
+    procurement: Optional[Procurement] = None
+    provider: Optional[Provider] = None
+    governance: Governance = Field(default_factory=Governance)
+    sources: list[str] = Field(default_factory=list, description="Bronnen of bijlagen bij het voorstel")
+
+
+def _keyed_section(name: str, keys: tuple[tuple[str, str, str], ...], entry: Any, default: Any):
+    """A model with one optional field per vocabulary key (id, Dutch label, English label)."""
+    fields: dict[str, Any] = {}
+    for key, nl, en in keys:
+        fields[key] = (entry, Field(default_factory=default, title=nl, description=en,
+                                    json_schema_extra={"question": {"nl": nl, "en": en}, "decision_fact": True}))
+    return create_model(name, __base__=Section, **fields)
+
+
+@lru_cache(maxsize=32)
+def proposal_model(values: tuple, care_landscape: tuple, enrichment: tuple) -> type[ProposalBase]:
+    """Build the proposal model for one vocabulary (tuples of (id, nl, en) per section)."""
+    Values = _keyed_section("Values", values, FitEntry, FitAssessment)
+    Landscape = _keyed_section("CareLandscape", care_landscape, FitEntry, FitAssessment)
+    Enrichment = _keyed_section("Enrichment", enrichment, GroundEntry, GroundAssessment)
+
+    class Content(Section):
+        values: Values = Field(default_factory=Values)  # type: ignore[valid-type]
+        care_landscape: Landscape = Field(default_factory=Landscape)  # type: ignore[valid-type]
+        can_be_aligned: Answer = Field(UNKNOWN, **q(
+            "Als iets botst: kan de samenwerking in lijn worden gebracht met de regionale lijn?",
+            "If something conflicts: can the collaboration be brought in line with the regional course?"))
+        alignment_note: Optional[str] = None
+
+    return create_model("Proposal", __base__=ProposalBase,
+                        content=(Content, Field(default_factory=Content)),
+                        enrichment=(Enrichment, Field(default_factory=Enrichment)))

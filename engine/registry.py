@@ -1,0 +1,103 @@
+"""Find installed rule sets and choose the one that applies.
+
+A rule set is any folder under the rules root that has a ``ruleset.yaml``.
+Several versions of one region may live side by side; the one valid on the
+evaluation date is chosen (or, when none is, the nearest one, with a warning
+in the advice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError, Problem, did_you_mean, display_path
+from .ruleset import RuleSet, RuleSetMeta, load_ruleset
+from .yamlio import load_document
+
+ENV_RULES = "REGIOTOETS_RULES"
+
+
+def default_rules_root() -> Path:
+    """``$REGIOTOETS_RULES``, else the ``rules/`` folder next to the engine package."""
+    env = os.environ.get(ENV_RULES)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+@dataclass(frozen=True)
+class Installed:
+    folder: Path
+    meta: RuleSetMeta
+
+
+@lru_cache(maxsize=8)
+def _scan(root: Path) -> tuple[Installed, ...]:
+    out = []
+    for head in sorted(root.glob("**/ruleset.yaml")):
+        doc = load_document(head)
+        try:
+            meta = RuleSetMeta.model_validate(doc.data)
+        except Exception:
+            # A broken header is reported when that rule set is actually loaded.
+            out.append(Installed(head.parent, None))  # type: ignore[arg-type]
+            continue
+        out.append(Installed(head.parent, meta))
+    return tuple(out)
+
+
+def installed(root: Path | None = None) -> list[Installed]:
+    """All rule sets under ``root``, in folder order."""
+    root = (root or default_rules_root()).resolve()
+    if not root.is_dir():
+        raise InputError([Problem(display_path(root), "map met regelsets bestaat niet / rules folder does not exist",
+                                  suggestion="geef een map met --rules / pass a folder with --rules")])
+    return [i for i in _scan(root) if i.meta is not None] + [i for i in _scan(root) if i.meta is None]
+
+
+def regions(root: Path | None = None) -> list[str]:
+    return sorted({i.meta.region for i in installed(root) if i.meta is not None})
+
+
+@lru_cache(maxsize=16)
+def _load(folder: Path) -> RuleSet:
+    return load_ruleset(folder)
+
+
+def choose(region: str | None, day: dt.date, root: Path | None = None, *, origin: str = "--region") -> RuleSet:
+    """The rule set for ``region`` valid on ``day``.
+
+    With no region named and exactly one region installed, that one is used.
+    """
+    found = installed(root)
+    names = sorted({i.meta.region for i in found if i.meta is not None})
+    broken = [i for i in found if i.meta is None]
+    if broken and (region is None or not names):
+        return _load(broken[0].folder)  # raises a RuleError naming the file
+    if region is None:
+        if len(names) == 1:
+            region = names[0]
+        else:
+            raise InputError([Problem(origin, "geen regio opgegeven / no region given",
+                                      expected=" | ".join(names),
+                                      suggestion="zet 'region:' in het voorstel of gebruik --region "
+                                                 "/ set 'region:' in the proposal or use --region")])
+    candidates = [i for i in found if i.meta is not None and i.meta.region == region]
+    if not candidates:
+        raise InputError([Problem(origin, f"onbekende regio '{region}' / unknown region", expected=" | ".join(names),
+                                  suggestion=did_you_mean(region, names))])
+    valid = [i for i in candidates if i.meta.valid_from <= day and (i.meta.valid_until is None or day <= i.meta.valid_until)]
+    if valid:
+        pick = max(valid, key=lambda i: i.meta.valid_from)
+    else:
+        # None valid: take the one whose period is nearest; the advice carries a warning.
+        def distance(i: Installed) -> int:
+            if day < i.meta.valid_from:
+                return (i.meta.valid_from - day).days
+            return (day - i.meta.valid_until).days if i.meta.valid_until else 0
+        pick = min(candidates, key=distance)
+    return _load(pick.folder)

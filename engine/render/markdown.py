@@ -1,0 +1,54 @@
+"""The advice as Markdown: renders on a code host and pastes cleanly into a document."""
+
+from __future__ import annotations
+
+from ..advice import Advice, RuleUse
+from ..i18n import t, value_label
+
+
+def _escape(text: str) -> str:
+    """Escape characters that Markdown would read as markup in proposal text."""
+    out = str(text)
+    for ch in "\\`*_{}[]<>#|":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _use(use: RuleUse, lang: str, cite: bool = True) -> list[str]:
+    lines = [f"- **{_escape(use.title)}** ({use.rule}): {_escape(use.text)}"]
+    if cite:
+        lines.append(f"  > \u201c{_escape(use.citation.quote)}\u201d — *{_escape(use.citation.section)}*, "
+                     f"{use.citation.file}")
+    return lines
+
+
+def render_markdown(advice: Advice) -> str:
+    lang = advice.lang
+    p, rs = advice.proposal, advice.ruleset
+    out = [f"# {t('advice', lang)}: {_escape(p.title)}", ""]
+    meta = [(t("region", lang), rs.name), (t("topic", lang), p.topic), (t("kind", lang), value_label(p.kind, lang)),
+            (t("submitter", lang), p.submitter), (t("date", lang), str(p.date)),
+            (t("partners", lang), ", ".join(p.partner_regions) or t("none", lang)),
+            (t("ruleset", lang), f"{rs.id} ({t('version', lang)} {rs.version}, {t('valid', lang)} {rs.valid_from} "
+                                 f"{t('until', lang)} {rs.valid_until or '…'})"),
+            (t("evaluated_on", lang), str(advice.evaluation_date))]
+    out += ["| | |", "|---|---|"] + [f"| {k} | {_escape(v)} |" for k, v in meta] + [""]
+    if advice.validity_warning:
+        out += [f"> **{_escape(advice.validity_warning)}**", ""]
+    out += [f"## {t('outcome', lang)}: {advice.outcome_label}", "", _escape(advice.summary), ""]
+    for key, uses, cite in [("conditions", advice.conditions, True), ("reasons", advice.reasons, True),
+                            ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]:
+        if uses:
+            out += [f"## {t(key, lang)}", ""]
+            for use in uses:
+                out += _use(use, lang, cite)
+            out.append("")
+    if advice.missing:
+        out += [f"## {t('missing', lang)}", ""]
+        for m in advice.missing:
+            tag = t("missing_blocking", lang) if m.blocking else t("missing_open", lang)
+            out.append(f"- {_escape(m.question)} (`{m.fact}`) — {tag}")
+        out.append("")
+    out += [f"## {t('receipt', lang)}", "", f"- {t('ruleset_hash', lang)}: `{rs.sha256}`",
+            f"- {t('proposal_hash', lang)}: `{p.sha256}` ({_escape(p.file)})", ""]
+    return "\n".join(out)

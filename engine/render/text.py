@@ -1,0 +1,63 @@
+"""The advice as plain text for the terminal: outcome first, then why."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..advice import Advice, RuleUse
+from ..i18n import t
+
+WIDTH = 88
+
+
+def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=first if first is not None else indent,
+                         subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+
+
+def _item(use: RuleUse, lang: str, cite: bool = True) -> list[str]:
+    lines = [_wrap(use.text, "    ", f"  - [{use.rule}] ")]
+    if cite:
+        lines.append(_wrap(f"{t('source', lang)}: \u201c{use.citation.quote}\u201d ({use.citation.section})", "      ",
+                           "      "))
+    return lines
+
+
+def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
+    """Readable advice; ``style`` is click.style when the terminal supports colour."""
+    lang = advice.lang
+    p, rs = advice.proposal, advice.ruleset
+    out: list[str] = []
+    out.append(style(f"{t('advice', lang)}: {p.title}", bold=True))
+    out.append(f"{t('region', lang)}: {rs.name} — {t('ruleset', lang)} {rs.id} ({t('version', lang)} {rs.version}, "
+               f"{t('valid', lang)} {rs.valid_from} {t('until', lang)} {rs.valid_until or '…'})")
+    out.append(f"{t('submitter', lang)}: {p.submitter} — {t('date', lang)}: {p.date} — "
+               f"{t('evaluated_on', lang)}: {advice.evaluation_date}")
+    if p.partner_regions:
+        out.append(f"{t('partners', lang)}: {', '.join(p.partner_regions)}")
+    if advice.validity_warning:
+        out.append("")
+        out.append(style(_wrap(advice.validity_warning, "  ", "! "), fg="yellow", bold=True))
+    out.append("")
+    colour = {"participate": "green", "participate_provided": "green", "decline": "red",
+              "insufficient_information": "yellow", "handle_at_lower_scale": "cyan"}[advice.outcome]
+    out.append(style(f"{t('outcome', lang).upper()}: {advice.outcome_label.upper()}", fg=colour, bold=True))
+    out.append(_wrap(advice.summary, "  "))
+    sections = [("conditions", advice.conditions, True), ("reasons", advice.reasons, True),
+                ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]
+    for key, uses, cite in sections:
+        if not uses:
+            continue
+        out.append("")
+        out.append(style(t(key, lang), bold=True))
+        for use in uses:
+            out.extend(_item(use, lang, cite))
+    if advice.missing:
+        out.append("")
+        out.append(style(t("missing", lang), bold=True))
+        for m in advice.missing:
+            tag = t("missing_blocking", lang) if m.blocking else t("missing_open", lang)
+            out.append(_wrap(f"{m.question} [{m.fact}] — {tag}", "    ", "  - "))
+    out.append("")
+    out.append(f"{t('ruleset_hash', lang)}: {rs.sha256[:16]}…  {t('proposal_hash', lang)}: {p.sha256[:16]}…")
+    return "\n".join(out) + "\n"

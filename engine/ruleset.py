@@ -1,0 +1,344 @@
+"""Rule sets as data: one folder per region (and version) under ``rules/``.
+
+A folder holds ``ruleset.yaml`` (region, source document, version, validity,
+vocabulary, decision steps) and any number of rule files (``*.yaml`` with a
+``rules:`` list). Loading validates every rule with pydantic, parses its
+condition against the proposal's fact catalogue and orders the rules in
+strata, so a broken rule file fails at load time with the file and rule id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import conditions as C
+from .errors import Problem, RuleError, did_you_mean, display_path, join_loc
+from .facts import FactSpec, catalogue
+from .proposal import proposal_model
+from .yamlio import LoadedDocument, load_document
+
+OUTCOMES = ("participate", "participate_provided", "handle_at_lower_scale", "insufficient_information", "decline")
+ROLES = ("reason", "condition", "caveat", "next_step", "missing", "route")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in Dutch and English; both are required."""
+
+    nl: str = Field(..., min_length=1)
+    en: str = Field(..., min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+class Citation(_Strict):
+    """Where a rule comes from: source file, section heading and a short exact quote."""
+
+    file: str
+    section: str
+    quote: str = Field(..., min_length=8, max_length=400)
+
+
+class Then(_Strict):
+    """What a rule concludes when its condition holds."""
+
+    role: Literal["reason", "condition", "caveat", "next_step", "missing", "route"] = "reason"
+    finding: Optional[str] = Field(None, pattern=r"^[a-z][a-z0-9_]*$")
+    outcome: Optional[Literal[OUTCOMES]] = None  # type: ignore[valid-type]
+    missing: list[str] = Field(default_factory=list)
+
+
+class Example(_Strict):
+    """A minimal set of facts and whether the rule must fire on them."""
+
+    facts: dict[str, Any] = Field(default_factory=dict)
+    conclusions: list[str] = Field(default_factory=list)
+    fires: bool
+    note: Optional[str] = None
+
+
+class RuleData(_Strict):
+    """One rule as written in a rule file."""
+
+    id: str = Field(..., pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+    title: Text
+    step: str
+    when: Any
+    then: Then
+    explain: Text
+    cite: Citation
+    examples: list[Example] = Field(default_factory=list)
+
+
+class VocabEntry(_Strict):
+    id: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
+    nl: str
+    en: str
+    cite: Optional[Citation] = None
+
+
+class Vocabulary(_Strict):
+    values: list[VocabEntry] = Field(default_factory=list)
+    care_landscape: list[VocabEntry] = Field(default_factory=list)
+    enrichment: list[VocabEntry] = Field(default_factory=list)
+
+
+class Step(_Strict):
+    id: str
+    nl: str
+    en: str
+
+
+class Source(_Strict):
+    file: str
+    title: str
+    path: str  # relative to the rule set folder
+
+
+class RuleSetMeta(_Strict):
+    """The header of a rule set (``ruleset.yaml``)."""
+
+    id: str
+    region: str = Field(..., pattern=r"^[a-z][a-z0-9-]*$")
+    name: str
+    version: str
+    valid_from: dt.date
+    valid_until: Optional[dt.date] = None
+    source: Source
+    decision_body: Text
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    steps: list[Step]
+    outcome_texts: dict[str, Text] = Field(default_factory=dict)
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_unique(cls, v: list[Step]) -> list[Step]:
+        ids = [s.id for s in v]
+        if len(ids) != len(set(ids)):
+            raise ValueError("stap-ids moeten uniek zijn / step ids must be unique")
+        return v
+
+
+@dataclass
+class Rule:
+    """A loaded rule: its data, its parsed condition, its file and stratum."""
+
+    data: RuleData
+    condition: C.Condition
+    file: str
+    line: int | None
+    stratum: int = 1
+
+    @property
+    def id(self) -> str:
+        return self.data.id
+
+    @property
+    def then(self) -> Then:
+        return self.data.then
+
+
+@dataclass
+class RuleSet:
+    """A compiled-ready rule set: metadata, vocabulary-aware proposal model and rules."""
+
+    folder: Path
+    meta: RuleSetMeta
+    rules: list[Rule]
+    files: dict[str, bytes]  # file name -> content, for hashes
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def region(self) -> str:
+        return self.meta.region
+
+    @cached_property
+    def model(self):
+        voc = self.meta.vocabulary
+        def keys(entries):
+            return tuple((e.id, e.nl, e.en) for e in entries)
+        return proposal_model(keys(voc.values), keys(voc.care_landscape), keys(voc.enrichment))
+
+    @cached_property
+    def facts(self) -> dict[str, FactSpec]:
+        return catalogue(self.model)
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @cached_property
+    def strata(self) -> int:
+        return max((r.stratum for r in self.rules), default=1)
+
+    @cached_property
+    def producers(self) -> dict[str, list[str]]:
+        """Conclusion name -> ids of the rules that draw it."""
+        out: dict[str, list[str]] = {}
+        for r in self.rules:
+            if r.then.finding:
+                out.setdefault(r.then.finding, []).append(r.id)
+        return out
+
+    @cached_property
+    def file_hashes(self) -> dict[str, str]:
+        return {name: hashlib.sha256(content).hexdigest() for name, content in sorted(self.files.items())}
+
+    @cached_property
+    def content_hash(self) -> str:
+        """One hash over every file of the rule set, so an advice names exactly what produced it."""
+        h = hashlib.sha256()
+        for name, digest in self.file_hashes.items():
+            h.update(f"{name}\0{digest}\n".encode())
+        return h.hexdigest()
+
+    def step(self, step_id: str) -> Step:
+        return next(s for s in self.meta.steps if s.id == step_id)
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.meta.valid_from <= day and (self.meta.valid_until is None or day <= self.meta.valid_until)
+
+    @cached_property
+    def source_text(self) -> str | None:
+        p = self.folder / self.meta.source.path
+        return p.read_text(encoding="utf-8") if p.exists() else None
+
+
+def _problems_from_validation(doc: LoadedDocument, exc: ValidationError, prefix: tuple = ()) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = prefix + tuple(err["loc"])
+        out.append(Problem(doc.name, err["msg"], line=doc.line_of(loc), field=join_loc(loc)))
+    return out
+
+
+def load_ruleset(folder: str | Path) -> RuleSet:
+    """Load, validate and parse a rule set folder; every problem names file, line and rule id."""
+    folder = Path(folder)
+    head = folder / "ruleset.yaml"
+    doc = load_document(head, what="regelset-bestand")
+    try:
+        meta = RuleSetMeta.model_validate(doc.data)
+    except ValidationError as exc:
+        raise RuleError(_problems_from_validation(doc, exc))
+    files: dict[str, bytes] = {"ruleset.yaml": doc.raw}
+    ruleset = RuleSet(folder=folder, meta=meta, rules=[], files=files)
+    specs = ruleset.facts
+    step_ids = [s.id for s in meta.steps]
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "ruleset.yaml":
+            continue
+        rdoc = load_document(path, what="regelbestand")
+        files[path.name] = rdoc.raw
+        items = rdoc.data.get("rules") if isinstance(rdoc.data, dict) else None
+        if not isinstance(items, list):
+            problems.append(Problem(rdoc.name, "een regelbestand bevat een lijst 'rules:' / a rule file holds a 'rules:' list", line=1))
+            continue
+        for i, raw in enumerate(items):
+            loc = ("rules", i)
+            rid = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
+            try:
+                data = RuleData.model_validate(raw)
+            except ValidationError as exc:
+                for p in _problems_from_validation(rdoc, exc, loc):
+                    problems.append(Problem(p.file, f"regel {rid}: {p.message}", line=p.line, field=p.field))
+                continue
+            line = rdoc.line_of(loc)
+            if data.id in seen:
+                problems.append(Problem(rdoc.name, f"regel {data.id}: id komt al voor in {seen[data.id]} / duplicate rule id",
+                                        line=line, field="id"))
+                continue
+            seen[data.id] = rdoc.name
+            if data.step not in step_ids:
+                problems.append(Problem(rdoc.name, f"regel {data.id}: onbekende stap '{data.step}' / unknown step",
+                                        line=rdoc.line_of(loc + ("step",)), field="step",
+                                        suggestion=did_you_mean(data.step, step_ids)))
+                continue
+            try:
+                cond = C.parse(data.when, specs)
+                for pattern in data.then.missing:
+                    if not C.expand(pattern, specs):
+                        raise C.ConditionError(f"'missing' noemt onbekend feit '{pattern}' / unknown fact",
+                                               did_you_mean(pattern, specs))
+            except C.ConditionError as exc:
+                problems.append(Problem(rdoc.name, f"regel {data.id}: {exc.message}",
+                                        line=rdoc.line_of(loc + ("when",)), field="when", suggestion=exc.suggestion))
+                continue
+            ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, line=line))
+    problems.extend(_stratify(ruleset))
+    if problems:
+        raise RuleError(problems)
+    return ruleset
+
+
+def _stratify(ruleset: RuleSet) -> list[Problem]:
+    """Give each rule a stratum: after every rule whose conclusion it reads. Cycles are errors."""
+    producers = ruleset.producers
+    problems = []
+    for r in ruleset.rules:
+        for name in C.conclusion_names(r.condition):
+            if name not in producers:
+                problems.append(Problem(r.file, f"regel {r.id}: conclusie '{name}' wordt door geen regel getrokken "
+                                        f"/ no rule draws this conclusion", line=r.line, field="when",
+                                        suggestion=did_you_mean(name, producers)))
+    if problems:
+        return problems
+    memo: dict[str, int] = {}
+    visiting: set[str] = set()
+
+    def stratum(rule: Rule) -> int:
+        if rule.id in memo:
+            return memo[rule.id]
+        if rule.id in visiting:
+            raise RuleError([Problem(rule.file, f"regel {rule.id}: kringredenering tussen conclusies / cyclic conclusions",
+                                     line=rule.line)])
+        visiting.add(rule.id)
+        level = 1
+        for name in C.conclusion_names(rule.condition):
+            for pid in producers[name]:
+                level = max(level, stratum(ruleset.by_id[pid]) + 1)
+        visiting.discard(rule.id)
+        memo[rule.id] = level
+        return level
+
+    for r in ruleset.rules:
+        r.stratum = stratum(r)
+    return []
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'"})
+
+
+def normalise_text(text: str) -> str:
+    """Fold a text for quote matching: whitespace, line-break hyphens, quote marks, diacritics.
+
+    The source documents were extracted from PDFs: words are split over lines
+    ("samen-\nwerking") and some diacritics were misread ("financiéle" for
+    "financiële"). Folding both sides lets a rule quote the document in
+    correct Dutch while the check still proves the passage is there.
+    """
+    import re
+    import unicodedata
+
+    text = re.sub(r"(?<=[a-zà-ÿ])-\s*\n\s*(?=[a-zà-ÿ])", "", text)
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.split()).lower()
+
+
+def quote_in_source(quote: str, source: str) -> bool:
+    """Whether a quote occurs in the source text (see :func:`normalise_text`)."""
+    return normalise_text(quote) in normalise_text(source)
