@@ -1,89 +1,53 @@
 """regiotoets — toets een voorstel voor bovenregionale samenwerking aan de visie van een jeugdhulpregio.
 
-The command line: thin wrappers around ``engine.pipeline``. Heavy modules are
-imported inside the commands so that ``--help`` stays instant. Every input
-problem is printed as ``file:line: field: message`` and exits with code 2;
-nothing is written to an output file unless the whole run succeeded.
+The command line is thin: each command loads the pipeline (``engine``) only
+when it runs, so ``--help`` stays instant. Sub-commands live one per module
+in ``engine/commands/`` and are listed in ``COMMANDS``; they are imported
+only when used.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
+import importlib
 import sys
-import tempfile
-from pathlib import Path
-from typing import Callable, Iterable
 
 import click
 
-LANGS = click.Choice(["nl", "en"])
+from engine.commands.common import (LANGS, date_option, guarded, load_all, parse_day, region_options,
+                                    rules_root, write_output)
+
+# name -> (module, attribute, one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+}
 
 
-def fail(problems_text: str) -> None:
-    click.echo(problems_text, err=True)
-    sys.exit(2)
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS:
+            module, attr, _ = COMMANDS[name]
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in COMMANDS:
+                rows.append((name, COMMANDS[name][2]))
+            else:
+                cmd = super().get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name, cmd.get_short_help_str(limit=70)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
-def guarded(func: Callable) -> Callable:
-    """Turn InputError/RuleError into a clean message and exit code 2, without a traceback."""
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from engine.errors import EngineError, InputError
-
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            fail(exc.render())
-        except EngineError as exc:
-            click.echo(f"fout in de regelset / rule set defect: {exc}", err=True)
-            sys.exit(3)
-    return wrapper
-
-
-def write_output(text: str | bytes, output: str | None) -> None:
-    """Write to stdout, or atomically to a file (a temporary file renamed into place)."""
-    if output in (None, "-"):
-        click.echo(text if isinstance(text, str) else text.decode(), nl=False)
-        return
-    target = Path(output)
-    if not target.parent.exists():
-        fail(f"{output}: map bestaat niet / folder does not exist")
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def parse_day(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(f"--date: '{value}' is geen datum / is not a date (verwacht / expected: JJJJ-MM-DD, bijv. 2025-06-01)")
-        raise  # unreachable
-
-
-def rules_root(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
-def common_options(func: Callable) -> Callable:
-    func = click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
-                        help="Map met regelsets (standaard: rules/ of $REGIOTOETS_RULES).")(func)
-    func = click.option("--region", default=None, help="Regio (regelset), bijv. foodvalley; anders 'region:' uit het voorstel.")(func)
-    return func
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="regiotoets", prog_name="regiotoets")
 def main() -> None:
     """Toets voorstellen voor bovenregionale samenwerking aan de visie van een jeugdhulpregio.
@@ -94,36 +58,20 @@ def main() -> None:
       regiotoets evaluate voorstel.yaml --format markdown --output advies.md
       regiotoets validate voorstel.yaml
       regiotoets rules --region foodvalley
-      regiotoets schema --region foodvalley > voorstel.schema.json
+      regiotoets schema --region foodvalley --output voorstel.schema.json
     """
-
-
-def load_all(paths: Iterable[str], region: str | None, day: dt.date, root: Path | None):
-    """Validate every proposal first; report all problems together."""
-    from engine.errors import InputError
-    from engine.validate import load_proposal
-
-    loaded, problems = [], []
-    for path in paths:
-        try:
-            loaded.append(load_proposal(path, region=region, day=day, rules_root=root))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    return loaded
 
 
 @main.command()
 @click.argument("proposals", nargs=-1, required=True)
-@common_options
-@click.option("--date", "date_", default=None, help="Toetsdatum JJJJ-MM-DD (standaard: vandaag).")
+@region_options
+@date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True, help="Taal van het advies.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", default=None, help="Schrijf naar dit bestand in plaats van naar het scherm.")
 @guarded
 def evaluate(proposals, region, rules_dir, date_, lang, fmt, output):
-    """Geef een beredeneerd advies op een of meer voorstellen (PROPOSALS: YAML of JSON)."""
+    """Geef een beredeneerd advies op een of meer voorstellen (YAML of JSON)."""
     from engine.pipeline import advise_loaded
 
     day = parse_day(date_)
@@ -145,8 +93,8 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output):
 
 @main.command()
 @click.argument("proposals", nargs=-1, required=True)
-@common_options
-@click.option("--date", "date_", default=None, help="Toetsdatum JJJJ-MM-DD (kiest de geldige regelset).")
+@region_options
+@date_option
 @guarded
 def validate(proposals, region, rules_dir, date_):
     """Controleer voorstellen zonder te toetsen: velden, waarden, regio."""
@@ -156,8 +104,8 @@ def validate(proposals, region, rules_dir, date_):
 
 
 @main.command("rules")
-@common_options
-@click.option("--date", "date_", default=None, help="Datum waarop de regelset geldig moet zijn.")
+@region_options
+@date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True)
 @guarded
 def rules_cmd(region, rules_dir, date_, lang):
@@ -174,8 +122,8 @@ def rules_cmd(region, rules_dir, date_, lang):
 
 
 @main.command()
-@common_options
-@click.option("--date", "date_", default=None, help="Datum waarop de regelset geldig moet zijn.")
+@region_options
+@date_option
 @click.option("--output", "-o", default=None, help="Schrijf het schema naar dit bestand.")
 @guarded
 def schema(region, rules_dir, date_, output):
