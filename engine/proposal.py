@@ -253,21 +253,28 @@ class ProposalBase(Section):
     sources: list[str] = Field(default_factory=list, description="Bronnen of bijlagen bij het voorstel")
 
 
-def _keyed_section(name: str, keys: tuple[tuple[str, str, str], ...], entry: Any, default: Any):
-    """A model with one optional field per vocabulary key (id, Dutch label, English label)."""
+def _keyed_section(name: str, keys: tuple[tuple[str, str, str], ...], entry: Any, default: Any,
+                   ask: tuple[str, str]):
+    """A model with one optional field per vocabulary key (id, Dutch label, English label).
+
+    ``ask`` holds the Dutch and English question, with ``{label}`` for the entry's label.
+    """
     fields: dict[str, Any] = {}
     for key, nl, en in keys:
+        question = {"nl": ask[0].format(label=nl), "en": ask[1].format(label=en)}
         fields[key] = (entry, Field(default_factory=default, title=nl, description=en,
-                                    json_schema_extra={"question": {"nl": nl, "en": en}, "decision_fact": True}))
+                                    json_schema_extra={"question": question, "decision_fact": True}))
     return create_model(name, __base__=Section, **fields)
 
 
 @lru_cache(maxsize=32)
 def proposal_model(values: tuple, care_landscape: tuple, enrichment: tuple) -> type[ProposalBase]:
     """Build the proposal model for one vocabulary (tuples of (id, nl, en) per section)."""
-    Values = _keyed_section("Values", values, FitEntry, FitAssessment)
-    Landscape = _keyed_section("CareLandscape", care_landscape, FitEntry, FitAssessment)
-    Enrichment = _keyed_section("Enrichment", enrichment, GroundEntry, GroundAssessment)
+    fit = ("Hoe verhoudt de samenwerking zich tot '{label}'?", "How does the collaboration relate to '{label}'?")
+    Values = _keyed_section("Values", values, FitEntry, FitAssessment, fit)
+    Landscape = _keyed_section("CareLandscape", care_landscape, FitEntry, FitAssessment, fit)
+    Enrichment = _keyed_section("Enrichment", enrichment, GroundEntry, GroundAssessment,
+                                ("Geldt deze grond: {label}?", "Does this ground hold: {label}?"))
 
     class Content(Section):
         values: Values = Field(default_factory=Values)  # type: ignore[valid-type]
