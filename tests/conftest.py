@@ -1,0 +1,47 @@
+"""Shared fixtures: the installed rule sets, a proposal builder and a CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+RULES = ROOT / "rules"
+SEEDS = ROOT.parent / "shared" / "seeds"
+IN_VALIDITY = dt.date(2025, 6, 1)
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path in nested proposal data, creating sections on the way."""
+    parts = path.split(".")
+    node = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def proposal(**facts: Any) -> dict[str, Any]:
+    """Minimal valid proposal data; keyword names use '__' for '.' (legal__required='yes')."""
+    data: dict[str, Any] = {"title": "Testvoorstel", "submitter": "Beleidsmedewerker", "date": "2025-05-01",
+                            "topic": "Een onderwerp om te toetsen", "region": "foodvalley"}
+    for key, value in facts.items():
+        set_path(data, key.replace("__", "."), value)
+    return data
+
+
+@pytest.fixture(scope="session")
+def foodvalley():
+    from engine.registry import choose
+
+    return choose("foodvalley", IN_VALIDITY)
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the installed command line as a user would, in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True)
