@@ -58,6 +58,19 @@ _MESSAGES = {
     "missing": "verplicht veld ontbreekt / required field is missing",
     "extra_forbidden": "onbekend veld / unknown field",
     "literal_error": "ongeldige waarde / invalid value",
+    "float_parsing": "geen getal / not a number",
+    "float_type": "geen getal / not a number",
+    "int_parsing": "geen geheel getal / not a whole number",
+    "date_from_datetime_parsing": "geen geldige datum / not a valid date",
+    "date_parsing": "geen geldige datum / not a valid date",
+    "date_type": "geen geldige datum / not a valid date",
+    "string_type": "geen tekst / not text",
+    "string_too_short": "tekst is te kort / text is too short",
+    "list_type": "geen lijst / not a list",
+    "model_type": "verwacht een blok met velden / expected a block of fields",
+    "model_attributes_type": "verwacht een blok met velden / expected a block of fields",
+    "dict_type": "verwacht een blok met velden / expected a block of fields",
+    "greater_than_equal": "waarde is te klein / value is too small",
 }
 
 
@@ -104,11 +117,12 @@ def problems_from(doc: LoadedDocument, model: type[BaseModel], exc: ValidationEr
         elif err["type"] == "literal_error" and isinstance(err.get("input"), str):
             options = str((err.get("ctx") or {}).get("expected", "")).replace("'", "").replace(" or ", ", ").split(", ")
             suggestion = did_you_mean(err["input"], options)
-        if err["type"] not in _MESSAGES and err.get("input") is not None and not isinstance(err["input"], dict):
+        if err["type"] not in ("missing", "extra_forbidden") and err.get("input") is not None \
+                and not isinstance(err["input"], (dict, list)):
             message = f"{message} (gegeven / given: {err['input']!r})"
         out.append(Problem(doc.name, message, line=doc.line_of(loc), field=join_loc(loc) or None,
                            expected=_expected(err), suggestion=suggestion))
-    return out
+    return sorted(out, key=lambda p: (p.line or 0, p.field or ""))
 
 
 def load_proposal(path: str | Path, *, region: str | None = None, day: dt.date | None = None,

@@ -96,6 +96,9 @@ def load_document(path: str | Path, *, what: str = "bestand") -> LoadedDocument:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         message = (exc.problem or exc.context or "syntaxfout").strip()
+        if exc.context and exc.context_mark is not None and mark is not exc.context_mark \
+                and exc.context_mark.line + 1 != line:
+            message += f" ({exc.context.strip()}, begonnen op regel / started at line {exc.context_mark.line + 1})"
         raise InputError([Problem(shown, f"YAML-syntaxfout / YAML syntax error: {message}", line=line,
                                   suggestion="controleer inspringing, dubbele punten en aanhalingstekens "
                                              "/ check indentation, colons and quotes")])

@@ -1,0 +1,75 @@
+"""Every shipped scenario gets its expected outcome, with reasons that cite the source document.
+
+Golden files (tests/golden/<region>/<scenario>.json) hold the full JSON advice; a change
+in any sentence, rule or hash shows up as a diff. After an intended change, run
+``python tests/update_golden.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import IN_VALIDITY, SCENARIOS, run_cli
+from engine.pipeline import advise_file
+from engine.render.jsonout import render_json
+from engine.ruleset import quote_in_source
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+EXPECTED: dict[str, str] = dict(YAML(typ="safe").load((GOLDEN / "expected.yaml").read_text(encoding="utf-8")))
+
+
+def scenario_files() -> list[Path]:
+    return sorted(p for p in SCENARIOS.glob("*/*.yaml") if p.name != "expected.yaml")
+
+
+def key(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+def golden_text(path: Path) -> str:
+    import os
+    cwd = os.getcwd()
+    os.chdir(SCENARIOS.parent)  # file names in the advice are relative to the project root
+    try:
+        return render_json([advise_file(path, day=IN_VALIDITY)])
+    finally:
+        os.chdir(cwd)
+
+
+def test_there_are_at_least_eight_foodvalley_scenarios():
+    assert len([p for p in scenario_files() if p.parent.name == "foodvalley"]) >= 8
+
+
+def test_every_scenario_has_an_expected_outcome():
+    assert {key(p) for p in scenario_files() if p.parent.name == "foodvalley"} <= set(EXPECTED)
+
+
+@pytest.mark.parametrize("path", [p for p in scenario_files() if key(p) in EXPECTED], ids=key)
+def test_scenario_outcome_and_citations(path):
+    advice = advise_file(path, day=IN_VALIDITY)
+    assert advice.outcome == EXPECTED[key(path)]
+    assert advice.reasons, "every advice has at least one reason"
+    from engine.registry import choose
+    ruleset = choose(advice.ruleset.region, IN_VALIDITY)
+    for use in advice.reasons + advice.conditions + advice.caveats + advice.next_steps:
+        assert use.rule in ruleset.by_id
+        assert quote_in_source(use.citation.quote, ruleset.source_text), use.rule
+    if advice.outcome == "insufficient_information":
+        assert any(m.blocking for m in advice.missing)
+
+
+@pytest.mark.parametrize("path", [p for p in scenario_files() if (GOLDEN / p.parent.name / (p.stem + ".json")).exists()],
+                         ids=key)
+def test_scenario_matches_golden_advice(path):
+    expected = (GOLDEN / path.parent.name / (path.stem + ".json")).read_text(encoding="utf-8")
+    assert golden_text(path) == expected
+
+
+def test_cli_json_is_identical_to_golden():
+    path = SCENARIOS / "foodvalley" / "crisisdienst-spoedhulp.yaml"
+    result = run_cli("evaluate", str(path.relative_to(SCENARIOS.parent)), "--format", "json", "--date", "2025-06-01")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (GOLDEN / "foodvalley" / "crisisdienst-spoedhulp.json").read_text(encoding="utf-8")
