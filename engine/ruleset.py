@@ -239,7 +239,7 @@ def load_ruleset(folder: str | Path) -> RuleSet:
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        if path.name == "ruleset.yaml":
+        if path.name in ("ruleset.yaml", "invariants.yaml"):  # invariants: see engine/invariants.py
             continue
         rdoc = load_document(path, what="regelbestand")
         files[path.name] = rdoc.raw

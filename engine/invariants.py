@@ -1,0 +1,368 @@
+"""The invariants of a rule base: what must hold for every possible proposal.
+
+The kinds of invariant are generic and live here, each with a docstring that
+says what it protects. Which facts a region's invariants talk about — what
+counts as "legally required", which direction of a fact is favourable for
+participation, which value is the least favourable — is region knowledge and
+lives in data: ``invariants.yaml`` next to the rule set's ``ruleset.yaml``.
+Every invariant there cites the passage of the regional vision it protects
+(file, section, quote; the quote must occur in the source document).
+
+Outcomes are compared by :data:`engine.i18n.OUTCOME_RANK` only, so the
+invariants hold for any rule set that uses the common outcomes.
+
+Both ``regiotoets check`` (exhaustive) and the property-based tests
+(``tests/test_invariants.py``) judge a proposal with these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import conditions as C
+from .errors import Problem, RuleError, did_you_mean
+from .i18n import OUTCOME_RANK
+from .proposal import UNKNOWN
+from .ruleset import Citation, RuleSet, Text, quote_in_source
+from .yamlio import load_document
+
+FILE_NAME = "invariants.yaml"
+
+
+def one_outcome(outcomes: list[str]) -> bool:
+    """Completeness and freedom of conflict: every valid proposal gets exactly one outcome.
+
+    A rule base that gives no outcome leaves the policy officer without
+    advice; one that gives two contradicts itself. Both are defects of the
+    rules, never of the proposal.
+    """
+    return len(set(outcomes)) == 1
+
+
+def outcome_bound(outcome: str, at_least: str | None, at_most: str | None) -> bool:
+    """An outcome bound: when a premise holds, the outcome stays within a range of ranks.
+
+    Used for principles such as "a legally required collaboration is never
+    declined" (``at_least``) or "content is decisive: a conflict that cannot
+    be resolved never leads to participation" (``at_most``). The premise is a
+    condition in the rule language, written in the region's invariants file.
+    """
+    rank = OUTCOME_RANK[outcome]
+    if at_least is not None and rank < OUTCOME_RANK[at_least]:
+        return False
+    if at_most is not None and rank > OUTCOME_RANK[at_most]:
+        return False
+    return True
+
+
+def monotone(worse_outcome: str, better_outcome: str) -> bool:
+    """Monotonicity: improving one fact never makes the outcome worse.
+
+    "Improving" follows the region's favourability order of that fact (e.g.
+    financial effect worse → neutral → better), and includes replacing
+    unknown by a most favourable known value. A proposal that gets better
+    on one point and a worse advice would be impossible to explain.
+    """
+    return OUTCOME_RANK[better_outcome] >= OUTCOME_RANK[worse_outcome]
+
+
+def unknown_not_rewarded(unknown_outcome: str, least_outcome: str) -> bool:
+    """Unknown is never treated as yes: replacing an unknown by its least favourable value never improves the outcome.
+
+    Stated as the issue puts it: the least favourable known value may not
+    lead to a better outcome than leaving the fact unknown.
+    """
+    return OUTCOME_RANK[least_outcome] <= OUTCOME_RANK[unknown_outcome]
+
+
+def reasons_cited(advice: Any, ruleset: RuleSet) -> list[str]:
+    """Every advice has a reason; every reason cites an existing rule whose quote is in the source.
+
+    Returns the problems found (empty when the advice is sound). An advice
+    the board cannot trace back to the regional vision is worthless.
+    """
+    problems: list[str] = []
+    if not advice.reasons:
+        problems.append("advies zonder argument / advice without a reason")
+    source = ruleset.source_text
+    for use in advice.reasons:
+        rule = ruleset.by_id.get(use.rule)
+        if rule is None:
+            problems.append(f"argument noemt onbekende regel {use.rule} / reason cites an unknown rule")
+            continue
+        if use.citation.quote != rule.data.cite.quote:
+            problems.append(f"{use.rule}: citaat wijkt af van de regel / citation differs from the rule")
+        if source is None or not quote_in_source(use.citation.quote, source):
+            problems.append(f"{use.rule}: citaat staat niet in de bron / quote not in the source")
+    return problems
+
+
+def deterministic(renderings: list[bytes | str]) -> bool:
+    """Determinism: the same proposal and rule files give the same advice, byte for byte.
+
+    Whatever was evaluated before, in whichever order, in one process or in
+    many: an advice must be reproducible to be accountable.
+    """
+    return len(set(renderings)) <= 1
+
+
+KINDS = {
+    "one_outcome": one_outcome,
+    "outcome_bound": outcome_bound,
+    "monotone": monotone,
+    "unknown_not_rewarded": unknown_not_rewarded,
+    "reasons_cited": reasons_cited,
+    "deterministic": deterministic,
+}
+OutcomeName = str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InvariantData(_Strict):
+    """One invariant as written in ``invariants.yaml``."""
+
+    id: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
+    kind: str
+    title: Text
+    cite: Citation
+    when: Any = None  # premise for outcome_bound (rule condition language, facts only)
+    at_least: Optional[str] = None
+    at_most: Optional[str] = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, v: str) -> str:
+        if v not in KINDS:
+            raise ValueError(f"onbekende soort '{v}' / unknown kind (mogelijk / possible: {', '.join(KINDS)})")
+        return v
+
+    @field_validator("at_least", "at_most")
+    @classmethod
+    def _known_outcome(cls, v: str | None) -> str | None:
+        if v is not None and v not in OUTCOME_RANK:
+            raise ValueError(f"onbekende uitkomst '{v}' / unknown outcome (mogelijk / possible: {', '.join(OUTCOME_RANK)})")
+        return v
+
+
+class InvariantFile(_Strict):
+    invariants: list[InvariantData]
+    favourability: dict[str, list[list[Any]]] = Field(default_factory=dict)
+    descriptive: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A loaded invariant: its data and, for outcome bounds, the parsed premise."""
+
+    data: InvariantData
+    premise: C.Condition | None
+    line: int | None
+
+    @property
+    def id(self) -> str:
+        return self.data.id
+
+    @property
+    def kind(self) -> str:
+        return self.data.kind
+
+
+@dataclass(frozen=True)
+class Order:
+    """A favourability order of one fact: levels from least to most favourable for participation."""
+
+    path: str
+    levels: tuple[tuple[Any, ...], ...]
+
+    @property
+    def least(self) -> tuple[Any, ...]:
+        return self.levels[0]
+
+    @property
+    def most(self) -> tuple[Any, ...]:
+        return self.levels[-1]
+
+    def improvements(self) -> list[tuple[Any, Any]]:
+        """Pairs (worse, better): each value against every value of a higher level, and unknown → most favourable."""
+        pairs = [(a, b) for i, lo in enumerate(self.levels) for hi in self.levels[i + 1:] for a in lo for b in hi]
+        return pairs + [(UNKNOWN, b) for b in self.most]
+
+    def unknown_replacements(self) -> list[tuple[Any, Any]]:
+        """Pairs (unknown, least favourable value)."""
+        return [(UNKNOWN, a) for a in self.least]
+
+
+@dataclass
+class InvariantSet:
+    """The invariants of one rule set, with the favourability orders of its facts."""
+
+    file: str | None
+    invariants: list[Invariant]
+    orders: dict[str, Order] = field(default_factory=dict)
+    descriptive: frozenset[str] = frozenset()
+
+    def of_kind(self, kind: str) -> list[Invariant]:
+        return [i for i in self.invariants if i.kind == kind]
+
+    def pairs(self, kind: str) -> list[tuple[str, Any, Any]]:
+        """(fact, from, to) pairs the monotone / unknown_not_rewarded invariants compare."""
+        out = []
+        for path, order in self.orders.items():
+            pairs = order.improvements() if kind == "monotone" else order.unknown_replacements()
+            out.extend((path, a, b) for a, b in pairs)
+        return out
+
+
+def load_invariants(ruleset: RuleSet) -> InvariantSet:
+    """Read ``invariants.yaml`` of a rule set; every problem names file, line and field."""
+    path = Path(ruleset.folder) / FILE_NAME
+    if not path.exists():
+        return InvariantSet(file=None, invariants=[])
+    doc = load_document(path, what="invariantenbestand")
+    try:
+        data = InvariantFile.model_validate(doc.data)
+    except ValidationError as exc:
+        from .errors import join_loc
+        raise RuleError([Problem(doc.name, e["msg"], line=doc.line_of(tuple(e["loc"])), field=join_loc(e["loc"]))
+                         for e in exc.errors()])
+    specs = ruleset.facts
+    problems: list[Problem] = []
+    invariants: list[Invariant] = []
+    seen: set[str] = set()
+    for i, item in enumerate(data.invariants):
+        loc = ("invariants", i)
+        if item.id in seen:
+            problems.append(Problem(doc.name, f"invariant {item.id}: id komt dubbel voor / duplicate id",
+                                    line=doc.line_of(loc + ("id",)), field="id"))
+        seen.add(item.id)
+        premise = None
+        if item.kind == "outcome_bound":
+            if item.when is None or (item.at_least is None and item.at_most is None):
+                problems.append(Problem(doc.name, f"invariant {item.id}: outcome_bound verwacht 'when' en 'at_least' "
+                                        f"of 'at_most' / needs 'when' and a bound", line=doc.line_of(loc)))
+                continue
+            try:
+                premise = C.parse(item.when, specs)
+            except C.ConditionError as exc:
+                problems.append(Problem(doc.name, f"invariant {item.id}: {exc.message}", line=doc.line_of(loc + ("when",)),
+                                        field="when", suggestion=exc.suggestion))
+                continue
+            if C.conclusion_names(premise):
+                problems.append(Problem(doc.name, f"invariant {item.id}: een premisse noemt alleen feiten, geen "
+                                        f"conclusies / a premise reads facts only", line=doc.line_of(loc + ("when",))))
+                continue
+        invariants.append(Invariant(item, premise, doc.line_of(loc)))
+    orders: dict[str, Order] = {}
+    for pattern, levels in data.favourability.items():
+        loc = ("favourability", pattern)
+        paths = C.expand(pattern, specs)
+        if not paths:
+            problems.append(Problem(doc.name, f"onbekend feit '{pattern}' / unknown fact", line=doc.line_of(loc),
+                                    field=f"favourability.{pattern}", suggestion=did_you_mean(pattern, specs)))
+            continue
+        flat = [v for level in levels for v in level]
+        for p in paths:
+            domain = specs[p].domain
+            bad = [v for v in flat if v not in domain or v == UNKNOWN]
+            if bad or len(set(flat)) != len(flat) or len(levels) < 2:
+                problems.append(Problem(doc.name, f"volgorde van '{pattern}' klopt niet: ten minste twee niveaus, elke "
+                                        f"bekende waarde hooguit één keer / at least two levels, each known value at most "
+                                        f"once", line=doc.line_of(loc), field=f"favourability.{pattern}",
+                                        expected=", ".join(str(d) for d in domain if d != UNKNOWN)))
+                break
+            orders[p] = Order(p, tuple(tuple(level) for level in levels))
+    descriptive: set[str] = set()
+    for pattern in data.descriptive:
+        paths = C.expand(pattern, specs)
+        if not paths:
+            problems.append(Problem(doc.name, f"onbekend feit '{pattern}' / unknown fact", line=doc.line_of(("descriptive",)),
+                                    field="descriptive", suggestion=did_you_mean(pattern, specs)))
+        descriptive.update(paths)
+    if problems:
+        raise RuleError(problems)
+    return InvariantSet(file=doc.name, invariants=invariants, orders=orders, descriptive=frozenset(descriptive))
+
+
+def citation_problems(invariants: InvariantSet, ruleset: RuleSet) -> list[str]:
+    """Invariants whose cited quote or section heading is not in the rule set's source document."""
+    source = ruleset.source_text or ""
+    out = []
+    for inv in invariants.invariants:
+        cite = inv.data.cite
+        if not quote_in_source(cite.quote, source):
+            out.append(f"invariant {inv.id}: citaat staat niet in de bron / quote not in the source")
+        if not quote_in_source(cite.section, source):
+            out.append(f"invariant {inv.id}: sectie '{cite.section}' staat niet in de bron / section not in the source")
+    return out
+
+
+# --- proposals from facts -------------------------------------------------------------------------
+
+def proposal_data(ruleset: RuleSet, facts: dict[str, Any], *, title: str = "Tegenvoorbeeld / counterexample",
+                  day: str = "2025-01-01") -> dict[str, Any]:
+    """A proposal (as YAML-ready data) whose flattened facts are ``facts``; unknown facts are left out.
+
+    List-membership facts (``procurement.segments.1``) become list entries;
+    a list is written as soon as one member is known (the others are then "no").
+    """
+    model = ruleset.model
+    data: dict[str, Any] = {"title": title, "submitter": "regiotoets check", "date": day, "region": ruleset.region,
+                            "topic": "Automatisch opgebouwd voorstel / generated from facts"}
+    for path, value in facts.items():
+        if value is None or value == UNKNOWN or path not in ruleset.facts:
+            continue
+        parts = path.split(".")
+        list_at = _list_field_index(model, parts)
+        node = data
+        if list_at is not None:
+            for part in parts[:list_at]:
+                node = node.setdefault(part, {})
+            items = node.setdefault(parts[list_at], [])
+            member = _member(parts[list_at + 1])
+            if value == "yes" and member not in items:
+                items.append(member)
+                items.sort()
+            continue
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return data
+
+
+def _member(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _list_field_index(model: Any, parts: list[str]) -> int | None:
+    """Index of the path part that names a list field (``segments``), or None."""
+    import typing
+
+    current = model
+    for i, part in enumerate(parts):
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return None
+        stack = [fields[part].annotation]
+        nxt = None
+        while stack:
+            tp = stack.pop()
+            if typing.get_origin(tp) is list:
+                return i
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                nxt = tp
+                break
+            stack.extend(typing.get_args(tp))
+        if nxt is None:
+            return None
+        current = nxt
+    return None
