@@ -88,6 +88,7 @@ class Advice(BaseModel):
     summary: str
     conditions: list[RuleUse]
     reasons: list[RuleUse]
+    considered: list[RuleUse]
     caveats: list[RuleUse]
     next_steps: list[RuleUse]
     missing: list[MissingFact]
@@ -171,6 +172,21 @@ def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str) -
     return sorted(found.values(), key=lambda m: (not m.blocking, list(specs).index(m.fact)))
 
 
+def support(ruleset: RuleSet, trace: Trace, rule_id: str) -> list[str]:
+    """The fired rules an outcome rests on: the producers of the conclusions it needs, transitively."""
+    fired = set(trace.fired)
+    seen: list[str] = []
+    todo = [rule_id]
+    while todo:
+        rid = todo.pop()
+        if rid in seen:
+            continue
+        seen.append(rid)
+        for name in C.positive_conclusions(ruleset.by_id[rid].condition):
+            todo.extend(p for p in ruleset.producers.get(name, []) if p in fired)
+    return seen
+
+
 def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str, sha256: str,
                  day: dt.date, lang: str = "nl") -> Advice:
     """Turn a trace into an advice in one language."""
@@ -179,11 +195,15 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
     data = proposal.model_dump(mode="python")
     fired = [ruleset.by_id[i] for i in trace.fired]
     uses = {r.id: rule_use(r, ruleset, trace, data, lang) for r in fired}
-    conditions, reasons, caveats, next_steps = [], [], [], []
+    outcome_rules = [r.id for r in fired if r.then.outcome]
+    supporting = {rid for o in outcome_rules for rid in support(ruleset, trace, o)}
+    conditions, reasons, considered, caveats, next_steps = [], [], [], [], []
     for r in fired:
         use, role = uses[r.id], r.then.role
-        if r.then.outcome or role == "reason":
+        if r.then.outcome or (role == "reason" and r.id in supporting):
             reasons.append(use)
+        elif role == "reason":
+            considered.append(use)
         elif role == "condition":
             if outcome == "participate_provided":
                 conditions.append(use)
@@ -195,7 +215,8 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
             next_steps.append(use)
     # The outcome rule leads the reasons; the others follow in the order of the decision steps.
     step_order = {s.id: i for i, s in enumerate(ruleset.meta.steps)}
-    reasons.sort(key=lambda u: (0 if ruleset.by_id[u.rule].then.outcome else 1, step_order[u.step]))
+    for uses_list in (reasons, considered):
+        uses_list.sort(key=lambda u: (0 if ruleset.by_id[u.rule].then.outcome else 1, step_order[u.step]))
     meta = ruleset.meta
     return Advice(
         lang=lang, evaluation_date=day, engine_version=__version__,
@@ -209,7 +230,7 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
         outcome=outcome, outcome_label=OUTCOME_LABELS[outcome][lang],
         summary=(meta.outcome_texts[outcome].get(lang) if outcome in meta.outcome_texts
                  else OUTCOME_LABELS[outcome][lang]),
-        conditions=conditions, reasons=reasons, caveats=caveats, next_steps=next_steps,
+        conditions=conditions, reasons=reasons, considered=considered, caveats=caveats, next_steps=next_steps,
         missing=_missing(evaluator, trace, fired, lang),
         trace=[uses[i] for i in trace.fired],
         facts=dict(trace.facts),

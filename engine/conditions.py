@@ -212,6 +212,24 @@ def conclusion_names(cond: Condition) -> list[str]:
     return list(dict.fromkeys(l.name for l in leaves(cond) if isinstance(l, ConclusionTest)))
 
 
+def positive_conclusions(cond: Condition, positive: bool = True) -> list[str]:
+    """Conclusions a condition needs to be drawn (not under an odd number of 'not's).
+
+    These are the conclusions that *support* a rule when it fires; a negated
+    conclusion only says something did not happen.
+    """
+    if isinstance(cond, ConclusionTest):
+        return [cond.name] if positive else []
+    if isinstance(cond, Not):
+        return positive_conclusions(cond.item, not positive)
+    if isinstance(cond, (All, Any_)):
+        out: list[str] = []
+        for c in cond.items:
+            out.extend(n for n in positive_conclusions(c, positive) if n not in out)
+        return out
+    return []
+
+
 def failing_leaves(cond: Condition, facts: dict[str, Any], conclusions: frozenset[str] | set[str],
                    want: bool = True) -> list[tuple[Union[FactTest, ConclusionTest], bool]]:
     """The tests that make ``cond`` differ from ``want``: the answer to "why not?".

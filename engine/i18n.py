@@ -62,6 +62,7 @@ TEXT: dict[str, dict[str, str]] = {
     "outcome": {"nl": "Uitkomst", "en": "Outcome"},
     "conditions": {"nl": "Voorwaarden", "en": "Conditions"},
     "reasons": {"nl": "Argumenten", "en": "Reasons"},
+    "considered": {"nl": "Verder meegewogen", "en": "Also weighed"},
     "caveats": {"nl": "Kanttekeningen en risico's", "en": "Caveats and risks"},
     "next_steps": {"nl": "Vervolg", "en": "Next steps"},
     "missing": {"nl": "Ontbrekende informatie", "en": "Missing information"},

@@ -36,7 +36,7 @@ def render_markdown(advice: Advice) -> str:
     if advice.validity_warning:
         out += [f"> **{_escape(advice.validity_warning)}**", ""]
     out += [f"## {t('outcome', lang)}: {advice.outcome_label}", "", _escape(advice.summary), ""]
-    for key, uses, cite in [("conditions", advice.conditions, True), ("reasons", advice.reasons, True),
+    for key, uses, cite in [("conditions", advice.conditions, True), ("reasons", advice.reasons, True), ("considered", advice.considered, True),
                             ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]:
         if uses:
             out += [f"## {t(key, lang)}", ""]

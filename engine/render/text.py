@@ -43,7 +43,7 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
               "insufficient_information": "yellow", "handle_at_lower_scale": "cyan"}[advice.outcome]
     out.append(style(f"{t('outcome', lang).upper()}: {advice.outcome_label.upper()}", fg=colour, bold=True))
     out.append(_wrap(advice.summary, "  "))
-    sections = [("conditions", advice.conditions, True), ("reasons", advice.reasons, True),
+    sections = [("conditions", advice.conditions, True), ("reasons", advice.reasons, True), ("considered", advice.considered, True),
                 ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]
     for key, uses, cite in sections:
         if not uses:
