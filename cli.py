@@ -18,6 +18,8 @@ from engine.commands.common import (LANGS, date_option, guarded, load_all, parse
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "rules": ("engine.commands.rules", "rules", "Regelcatalogus van een regelset; 'rules diff' vergelijkt twee versies."),
+    "regions": ("engine.commands.regions", "regions", "Geïnstalleerde regelsets: regio, bron, versie, geldigheid."),
 }
 
 
@@ -101,24 +103,6 @@ def validate(proposals, region, rules_dir, date_):
     loaded = load_all(proposals, region, parse_day(date_), rules_root(rules_dir))
     for lp in loaded:
         click.echo(f"{lp.document.name}: geldig voorstel / valid proposal ({lp.ruleset.meta.id})")
-
-
-@main.command("rules")
-@region_options
-@date_option
-@click.option("--lang", type=LANGS, default="nl", show_default=True)
-@guarded
-def rules_cmd(region, rules_dir, date_, lang):
-    """Toon de regels van een regelset: id, titel en bron."""
-    from engine.registry import choose
-
-    ruleset = choose(region, parse_day(date_), rules_root(rules_dir))
-    meta = ruleset.meta
-    click.echo(f"{meta.name} — {meta.id} versie {meta.version} ({meta.valid_from} t/m {meta.valid_until or '…'})")
-    click.echo(f"Bron: {meta.source.title} ({meta.source.file})")
-    for rule in ruleset.rules:
-        click.echo(f"{rule.id:<11} {rule.data.title.get(lang)}")
-        click.echo(f"{'':<11} {rule.data.cite.section}: \u201c{rule.data.cite.quote}\u201d")
 
 
 @main.command()
