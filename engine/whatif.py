@@ -414,6 +414,6 @@ def flip_text(ruleset: RuleSet, flip: Flip, lang: str) -> str:
     then = OUTCOME_LABELS[flip.outcome][lang]
     text = f"{head} " + joiner.join(change_text(ruleset, c, lang) for c in flip.changes) + f" \u21d2 {then}"
     if not flip.honest:
-        text += " (" + ("niet eerlijk te veranderen: wettelijke grondslag" if lang == "nl"
-                        else "not honestly changeable: legal basis") + ")"
+        text += " (" + ("ligt vast, bijvoorbeeld in de wet: niet eerlijk te veranderen" if lang == "nl"
+                        else "fixed, for example by law: not honestly changeable") + ")"
     return text
