@@ -19,7 +19,7 @@ from .evaluate import Evaluator, Trace, single_outcome
 from .i18n import OUTCOME_LABELS, euro, number, t, value_label
 from .ruleset import Rule, RuleSet
 
-_PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_.]+)\s*\}\}")
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_.:*=]+)\s*\}\}")
 _OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
 
 
@@ -121,17 +121,48 @@ def _show(value: Any, path: str, lang: str) -> str | None:
     return value_label(value, lang)
 
 
-def fill(template: str, data: dict[str, Any], lang: str) -> str:
-    """Fill ``{{path}}`` placeholders; ``[[…]]`` segments vanish when a placeholder in them is empty."""
+def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) -> str:
+    """Fill placeholders in an explanation text.
+
+    ``{{path}}`` is a value from the proposal; ``{{where:PATTERN=VALUE}}`` lists the
+    vocabulary entries whose fact has that value, with the proposal's reason
+    ("Een kind hoort thuis (reden); …"), via ``entries(pattern, value)``.
+    ``[[…]]`` segments vanish when a placeholder in them is empty.
+    """
+    def resolve(expr: str) -> str | None:
+        if expr.startswith("where:"):
+            pattern, _, value = expr[len("where:"):].partition("=")
+            return entries(pattern, value) if entries else None
+        return _show(_lookup(data, expr), expr, lang)
+
     def optional(match: re.Match) -> str:
         segment = match.group(1)
-        values = [_show(_lookup(data, p), p, lang) for p in _PLACEHOLDER.findall(segment)]
-        if any(v is None for v in values):
+        if any(resolve(p) is None for p in _PLACEHOLDER.findall(segment)):
             return ""
-        return _PLACEHOLDER.sub(lambda m: _show(_lookup(data, m.group(1)), m.group(1), lang) or "", segment)
+        return _PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or "", segment)
 
     text = _OPTIONAL.sub(optional, template)
-    return _PLACEHOLDER.sub(lambda m: _show(_lookup(data, m.group(1)), m.group(1), lang) or t("not_stated", lang), text)
+    return _PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or t("not_stated", lang), text)
+
+
+def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], lang: str):
+    """``entries(pattern, value)`` for :func:`fill`: matching vocabulary entries with their reasons."""
+    voc = ruleset.meta.vocabulary
+    labels = {e.id: (e.en if lang == "en" else e.nl)
+              for section in (voc.values, voc.care_landscape, voc.enrichment) for e in section}
+
+    def entries(pattern: str, value: str) -> str | None:
+        parts = []
+        for path in C.expand(pattern, ruleset.facts):
+            if facts.get(path) != value:
+                continue
+            key = path.split(".")[-2]
+            entry = _lookup(data, path.rsplit(".", 1)[0]) or {}
+            reason = entry.get("reason") or entry.get("note") if isinstance(entry, dict) else None
+            label = labels.get(key, key)
+            parts.append(f"‘{label}’" + (f" — {reason.rstrip('.')}" if reason else ""))
+        return "; ".join(parts) if parts else None
+    return entries
 
 
 def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], lang: str) -> RuleUse:
@@ -139,7 +170,7 @@ def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], l
     return RuleUse(
         rule=rule.id, title=rule.data.title.get(lang), step=rule.data.step,
         step_title=getattr(ruleset.step(rule.data.step), lang), role=rule.then.role,
-        text=fill(rule.data.explain.get(lang), data, lang),
+        text=fill(rule.data.explain.get(lang), data, lang, entry_lister(ruleset, trace.facts, data, lang)),
         citation=CitationOut(**rule.data.cite.model_dump()),
         facts=used, conclusions=C.conclusion_names(rule.condition))
 
