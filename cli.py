@@ -18,8 +18,12 @@ from engine.commands.common import (LANGS, date_option, guarded, load_all, parse
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "explain": ("engine.commands.explain", "explain", "Beslisroute als boom: welke regels golden en waarom (niet)."),
+    "whatif": ("engine.commands.whatif", "whatif", "Wat als? Toets een variant of zoek wat het advies verandert."),
+    "new": ("engine.commands.new", "new", "Vraaggesprek dat een voorstelbestand schrijft (alleen vragen die ertoe doen)."),
     "rules": ("engine.commands.rules", "rules", "Regelcatalogus van een regelset; 'rules diff' vergelijkt twee versies."),
     "regions": ("engine.commands.regions", "regions", "Geïnstalleerde regelsets: regio, bron, versie, geldigheid."),
+    "report": ("engine.commands.report", "report", "Bestuursvoorstel per voorstel: HTML, Markdown of Word (.docx)."),
 }
 
 
@@ -69,7 +73,8 @@ def main() -> None:
 @region_options
 @date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True, help="Taal van het advies.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html", "docx"]), default="text",
+              show_default=True)
 @click.option("--output", "-o", default=None, help="Schrijf naar dit bestand in plaats van naar het scherm.")
 @guarded
 def evaluate(proposals, region, rules_dir, date_, lang, fmt, output):
@@ -78,6 +83,11 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output):
 
     day = parse_day(date_)
     loaded = load_all(proposals, region, day, rules_root(rules_dir))
+    if fmt in ("html", "docx"):
+        from engine.commands.report import write_reports
+        write_reports(list(proposals), loaded, fmt=fmt, output=output, lang=lang, day=day, region=region,
+                      rules_dir=rules_dir)
+        return
     advices = [advise_loaded(lp, day=day, lang=lang) for lp in loaded]
     if fmt == "json":
         from engine.render.jsonout import render_json
