@@ -1,0 +1,39 @@
+"""Board reports (bestuursvoorstel) of an advice: HTML, Markdown and Word.
+
+:func:`build_report` turns an advice into a :class:`Report`; the renderers
+lay that out. :func:`report_for` is the short way from a loaded proposal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .model import Report, build_report
+
+FORMATS = ("html", "markdown", "docx")
+EXTENSIONS = {"html": ".html", "markdown": ".md", "docx": ".docx"}
+
+
+def report_for(loaded, *, day: dt.date, lang: str = "nl") -> Report:
+    """Evaluate a loaded proposal and build its report."""
+    from ..pipeline import advise_loaded
+
+    advice = advise_loaded(loaded, day=day, lang=lang)
+    return build_report(advice, loaded.ruleset, loaded.proposal)
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """The report in one format, as the bytes of the file."""
+    if fmt == "html":
+        from .html import render_html
+        return render_html(report).encode("utf-8")
+    if fmt == "markdown":
+        from .markdown import render_markdown_report
+        return render_markdown_report(report).encode("utf-8")
+    if fmt == "docx":
+        from .docx import render_docx
+        return render_docx(report)
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+__all__ = ["FORMATS", "EXTENSIONS", "Report", "build_report", "report_for", "render"]

@@ -1,0 +1,42 @@
+"""The board report as one self-contained HTML file.
+
+Jinja2 with autoescaping: every text from a proposal or a rule set is
+escaped, so a title with ``<script>`` shows as text. The CSS is inline, the
+decision route is inline SVG, and there are no scripts, fonts or links to
+anything outside the file.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from .flow import layout
+from .model import Report, lead
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# Outcome colours of the SVG (the CSS carries the same values as custom properties).
+OUTCOME_COLOURS = {
+    "participate": "#2e6b34",
+    "participate_provided": "#4c6b12",
+    "insufficient_information": "#9a5b00",
+    "handle_at_lower_scale": "#1d5f78",
+    "decline": "#a3261d",
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """One template environment per process; autoescape is on for every template."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def render_html(report: Report) -> str:
+    template = environment().get_template("report.html.j2")
+    return template.render(r=report, t=report.t, flow=layout(report), colours=OUTCOME_COLOURS, lead=lead,
+                           outcome_caption=report.t("advice_outcome").upper())

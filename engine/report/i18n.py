@@ -1,0 +1,185 @@
+"""Every label and sentence of the board report, in Dutch and English.
+
+The report has its own dictionary (the terminal advice uses
+:mod:`engine.i18n`); a test fails when a key exists in one language only.
+Region-specific words (step names, outcome sentences, the deciding body)
+come from the rule set, never from here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("nl", "en")
+
+REPORT_TEXT: dict[str, dict[str, str]] = {
+    # document frame
+    "doc_kind": {"nl": "Bestuursvoorstel", "en": "Board proposal"},
+    "doc_subtitle": {"nl": "Advies over bovenregionale samenwerking", "en": "Advice on supra-regional collaboration"},
+    "appendix": {"nl": "Bijlage", "en": "Appendix"},
+    "page": {"nl": "pagina", "en": "page"},
+    "contents": {"nl": "Inhoud", "en": "Contents"},
+    "footer": {"nl": "Getoetst met regiotoets {version} op {day} aan {ruleset} (versie {rs_version}).",
+               "en": "Evaluated with regiotoets {version} on {day} against {ruleset} (version {rs_version})."},
+    # meta block
+    "meta_region": {"nl": "Regio", "en": "Region"},
+    "meta_proposal": {"nl": "Voorstel", "en": "Proposal"},
+    "meta_topic": {"nl": "Onderwerp", "en": "Topic"},
+    "meta_kind": {"nl": "Soort samenwerking", "en": "Kind of collaboration"},
+    "meta_partners": {"nl": "Partnerregio's", "en": "Partner regions"},
+    "meta_submitter": {"nl": "Indiener", "en": "Submitter"},
+    "meta_date": {"nl": "Datum voorstel", "en": "Date of proposal"},
+    "meta_evaluated": {"nl": "Getoetst op", "en": "Evaluated on"},
+    "meta_ruleset": {"nl": "Regelset", "en": "Rule set"},
+    "meta_ruleset_value": {"nl": "{id}, versie {version} (geldig {start} t/m {end})",
+                           "en": "{id}, version {version} (valid {start} to {end})"},
+    "meta_source": {"nl": "Bron", "en": "Source"},
+    "open_end": {"nl": "nader te bepalen", "en": "open-ended"},
+    "none": {"nl": "geen", "en": "none"},
+    "validity_title": {"nl": "Let op", "en": "Note"},
+    # section headings
+    "sec_decision_points": {"nl": "Beslispunten", "en": "Decision points"},
+    "sec_advice": {"nl": "Advies", "en": "Advice"},
+    "sec_weighing": {"nl": "Afweging", "en": "Weighing"},
+    "sec_reasons": {"nl": "Argumenten", "en": "Arguments"},
+    "sec_caveats": {"nl": "Kanttekeningen en risico's", "en": "Caveats and risks"},
+    "sec_finances": {"nl": "Financiën", "en": "Finances"},
+    "sec_procurement": {"nl": "Inkoopprincipes", "en": "Procurement principles"},
+    "sec_missing": {"nl": "Ontbrekende informatie", "en": "Missing information"},
+    "sec_next_steps": {"nl": "Vervolg", "en": "Next steps"},
+    "sec_appendix": {"nl": "Bijlage: verantwoording", "en": "Appendix: audit trail"},
+    # decision points
+    "dp_intro": {"nl": "Voorgesteld wordt:", "en": "It is proposed:"},
+    "dp_participate": {"nl": "In te stemmen met deelname van {region} aan de bovenregionale samenwerking \u2018{title}\u2019.",
+                       "en": "To agree that {region} participates in the supra-regional collaboration \u2018{title}\u2019."},
+    "dp_participate_provided": {
+        "nl": "In te stemmen met deelname van {region} aan de bovenregionale samenwerking \u2018{title}\u2019, "
+              "onder de voorwaarden die onder Advies zijn genoemd.",
+        "en": "To agree that {region} participates in the supra-regional collaboration \u2018{title}\u2019, "
+              "on the conditions listed under Advice."},
+    "dp_decline": {"nl": "Niet in te stemmen met deelname van {region} aan de bovenregionale samenwerking \u2018{title}\u2019.",
+                   "en": "Not to agree that {region} participates in the supra-regional collaboration \u2018{title}\u2019."},
+    "dp_handle_at_lower_scale": {
+        "nl": "Niet deel te nemen aan de bovenregionale samenwerking \u2018{title}\u2019 en het onderwerp lokaal of "
+              "binnen de regio op te pakken.",
+        "en": "Not to join the supra-regional collaboration \u2018{title}\u2019 and to handle the topic locally or "
+              "within the region."},
+    "dp_insufficient_information": {
+        "nl": "Het besluit over \u2018{title}\u2019 aan te houden tot de ontbrekende informatie is aangevuld en het "
+              "voorstel opnieuw is getoetst.",
+        "en": "To defer the decision on \u2018{title}\u2019 until the missing information has been supplied and the "
+              "proposal has been evaluated again."},
+    "dp_approval": {"nl": "Voor dit besluit is goedkeuring vereist van {body}.",
+                    "en": "This decision requires the approval of {body}."},
+    # advice
+    "advice_outcome": {"nl": "Uitkomst", "en": "Outcome"},
+    "advice_conditions": {"nl": "Voorwaarden", "en": "Conditions"},
+    "advice_conditions_intro": {"nl": "Deelname is verantwoord zodra aan deze voorwaarden is voldaan:",
+                                "en": "Participation is justified once these conditions are met:"},
+    # weighing
+    "weighing_intro": {
+        "nl": "De afweging volgt de stappen van de regiovisie. De gemarkeerde stappen bepalen de uitkomst; "
+              "de overige stappen zijn meegewogen of hadden geen bevinding.",
+        "en": "The weighing follows the steps of the regional vision. The highlighted steps decide the outcome; "
+              "the other steps were taken into account or had no finding."},
+    "weighing_flow_title": {"nl": "Beslisroute", "en": "Decision route"},
+    "col_step": {"nl": "Stap", "en": "Step"},
+    "col_result": {"nl": "Resultaat", "en": "Result"},
+    "col_rules": {"nl": "Regels", "en": "Rules"},
+    "status_decisive": {"nl": "Bepalend voor de uitkomst", "en": "Decides the outcome"},
+    "status_considered": {"nl": "Meegewogen", "en": "Taken into account"},
+    "status_none": {"nl": "Geen bevinding", "en": "No finding"},
+    "status_short_decisive": {"nl": "bepalend", "en": "decisive"},
+    "status_short_considered": {"nl": "meegewogen", "en": "considered"},
+    "status_short_none": {"nl": "geen bevinding", "en": "no finding"},
+    "role_reason": {"nl": "argument", "en": "argument"},
+    "role_condition": {"nl": "voorwaarde", "en": "condition"},
+    "role_caveat": {"nl": "kanttekening", "en": "caveat"},
+    "role_next_step": {"nl": "vervolgstap", "en": "next step"},
+    "role_missing": {"nl": "ontbrekende informatie", "en": "missing information"},
+    "role_route": {"nl": "tussenconclusie", "en": "intermediate conclusion"},
+    "role_outcome": {"nl": "uitkomst", "en": "outcome"},
+    "more_rules": {"nl": "+{n} meer", "en": "+{n} more"},
+    # reasons and citations
+    "cite_label": {"nl": "Bron", "en": "Source"},
+    "cite_section": {"nl": "paragraaf \u2018{section}\u2019", "en": "section \u2018{section}\u2019"},
+    "rule_label": {"nl": "regel", "en": "rule"},
+    "reasons_considered": {"nl": "Verder meegewogen", "en": "Also weighed"},
+    "reasons_considered_intro": {"nl": "Deze bevindingen zijn meegewogen, maar bepalen de uitkomst niet.",
+                                 "en": "These findings were weighed but do not decide the outcome."},
+    "no_reasons": {"nl": "Geen argumenten vastgesteld.", "en": "No arguments found."},
+    "no_caveats": {"nl": "Er zijn geen kanttekeningen of risico's vastgesteld.", "en": "No caveats or risks were found."},
+    # finances
+    "fin_intro": {"nl": "De financiële effecten zoals het voorstel die noemt (bedragen per jaar; positief is voordeel voor de gemeenten).",
+                  "en": "The financial effects as stated in the proposal (amounts per year; positive is an advantage for the municipalities)."},
+    "fin_col_item": {"nl": "Onderdeel", "en": "Item"},
+    "fin_col_effect": {"nl": "Effect", "en": "Effect"},
+    "fin_col_amount": {"nl": "Bedrag", "en": "Amount"},
+    "fin_col_note": {"nl": "Toelichting", "en": "Note"},
+    "fin_total": {"nl": "Saldo van de genoemde bedragen", "en": "Balance of the stated amounts"},
+    "fin_none": {"nl": "Het voorstel noemt geen financiële effecten.", "en": "The proposal states no financial effects."},
+    "fin_content": {"nl": "Inhoudelijke verbetering", "en": "Improvement in content"},
+    "fin_execution": {"nl": "Uitvoering", "en": "Execution"},
+    "fin_negotiating_position": {"nl": "Onderhandelingspositie", "en": "Negotiating position"},
+    "fin_no_amount": {"nl": "\u2014", "en": "\u2014"},
+    # procurement principles
+    "proc_intro": {"nl": "Toetsing van de inkoop aan de strategische uitgangspunten van de regio.",
+                   "en": "Assessment of the procurement against the region's procurement principles."},
+    "proc_not_applicable": {"nl": "Niet van toepassing: het voorstel betreft geen inkoop.",
+                            "en": "Not applicable: the proposal does not concern procurement."},
+    "proc_col_principle": {"nl": "Uitgangspunt", "en": "Principle"},
+    "proc_col_status": {"nl": "Beoordeling", "en": "Assessment"},
+    "proc_col_reason": {"nl": "Toelichting", "en": "Explanation"},
+    "proc_deviating": {"nl": "Wijkt af", "en": "Deviates"},
+    "proc_conform": {"nl": "Conform", "en": "Conforms"},
+    "proc_not_assessed": {"nl": "Niet beoordeeld", "en": "Not assessed"},
+    "proc_unknown_facts": {"nl": "Nog niet vastgesteld: {questions}", "en": "Not yet established: {questions}"},
+    "proc_summary": {"nl": "{deviating} afwijkend, {conform} conform, {unknown} niet beoordeeld.",
+                     "en": "{deviating} deviating, {conform} conforming, {unknown} not assessed."},
+    # missing information
+    "missing_intro": {"nl": "Om het voorstel volledig te kunnen afwegen, is het antwoord op deze vragen nodig:",
+                      "en": "To weigh the proposal completely, these questions need an answer:"},
+    "missing_none": {"nl": "Er ontbreekt geen informatie die de afweging bepaalt.",
+                     "en": "No information that decides the weighing is missing."},
+    "missing_blocking": {"nl": "bepaalt de uitkomst", "en": "decides the outcome"},
+    "missing_open": {"nl": "nog vast te stellen", "en": "still to be established"},
+    "col_question": {"nl": "Vraag", "en": "Question"},
+    "col_fact": {"nl": "Feit", "en": "Fact"},
+    "col_weight": {"nl": "Gewicht", "en": "Weight"},
+    # next steps
+    "next_none": {"nl": "Geen vervolgstappen.", "en": "No next steps."},
+    # appendix
+    "app_facts": {"nl": "Gebruikte feiten", "en": "Facts used"},
+    "app_facts_intro": {"nl": "De feiten uit het voorstel waarop de toegepaste regels steunen.",
+                        "en": "The facts from the proposal on which the applied rules rest."},
+    "app_col_value": {"nl": "Waarde", "en": "Value"},
+    "app_hashes": {"nl": "Herkomst en controlegetallen", "en": "Provenance and checksums"},
+    "app_hashes_intro": {
+        "nl": "Met deze SHA-256-controlegetallen is na te gaan welk voorstelbestand en welke regels dit advies hebben opgeleverd.",
+        "en": "These SHA-256 checksums show which proposal file and which rules produced this advice."},
+    "app_file": {"nl": "Bestand", "en": "File"},
+    "app_hash": {"nl": "SHA-256", "en": "SHA-256"},
+    "app_proposal_file": {"nl": "Voorstel", "en": "Proposal"},
+    "app_ruleset_total": {"nl": "Regelset als geheel", "en": "Rule set as a whole"},
+    "app_engine": {"nl": "Versie van regiotoets", "en": "Version of regiotoets"},
+    "app_rules_applied": {"nl": "Toegepaste regels", "en": "Rules applied"},
+    # overview of several reports
+    "ov_title": {"nl": "Overzicht van de adviezen", "en": "Overview of the advice"},
+    "ov_intro": {"nl": "{n} voorstellen getoetst op {day}.", "en": "{n} proposals evaluated on {day}."},
+    "ov_col_proposal": {"nl": "Voorstel", "en": "Proposal"},
+    "ov_col_outcome": {"nl": "Uitkomst", "en": "Outcome"},
+    "ov_col_reason": {"nl": "Belangrijkste reden", "en": "Main reason"},
+    "ov_col_report": {"nl": "Rapport", "en": "Report"},
+    "ov_open": {"nl": "openen", "en": "open"},
+}
+
+
+def rt(key: str, lang: str, **kwargs: Any) -> str:
+    """A report label in ``lang``, with ``{placeholders}`` filled."""
+    text = REPORT_TEXT[key][lang]
+    return text.format(**kwargs) if kwargs else text
+
+
+def missing_keys() -> list[tuple[str, str]]:
+    """(key, language) pairs without a text; the parity test expects none."""
+    return [(key, lang) for key, texts in REPORT_TEXT.items() for lang in LANGS if not texts.get(lang)]

@@ -1,0 +1,125 @@
+"""The board report as Markdown: renders on a code host and pastes cleanly into a document.
+
+Same sections and order as the HTML report. Text from proposals and rule
+sets is escaped, so it cannot turn into markup (or raw HTML) on a code host.
+"""
+
+from __future__ import annotations
+
+from ..advice import RuleUse
+from .model import Report, lead
+
+_SPECIAL = "\\`*_{}[]<>#|~"
+
+
+def md(text: object) -> str:
+    """Escape Markdown and inline-HTML characters; line breaks become spaces (tables stay intact)."""
+    out = " ".join(str(text).split())
+    for ch in _SPECIAL:
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _table(head: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
+    align = ["---:" if i in right else "---" for i in range(len(head))]
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _uses(report: Report, uses: list[RuleUse], cite: bool = True) -> list[str]:
+    out = []
+    for i, use in enumerate(uses, start=1):
+        out.append(f"{i}. **{md(lead(use.title))}** {md(use.text)} `{use.rule}`")
+        if cite:
+            source = report.t("cite_section", section=use.citation.section)
+            out.append(f"   > \u201c{md(use.citation.quote)}\u201d  ")
+            out.append(f"   > \u2014 *{md(report.source_title)}, {md(source)}*")
+        out.append("")
+    return out
+
+
+def _heading(report: Report, index: int) -> str:
+    anchor, label = report.sections[index]
+    number = f"{index + 1}. " if index < len(report.sections) - 1 else ""
+    return f"## {number}{label}"
+
+
+def render_markdown_report(report: Report) -> str:
+    a, t = report.advice, report.t
+    out = [f"*{md(t('doc_kind'))} \u00b7 {md(t('doc_subtitle'))} \u00b7 {md(report.region_name)}*", "",
+           f"# {md(a.proposal.title)}", "", md(a.proposal.topic), ""]
+    out += _table(["", ""], [[f"**{md(row.label)}**", md(row.value)] for row in report.meta])
+    if a.validity_warning:
+        out += [f"> **{md(t('validity_title'))}:** {md(a.validity_warning)}", ""]
+
+    out += [_heading(report, 0), "", md(t("dp_intro")), ""]
+    out += [f"{i}. {md(point)}" for i, point in enumerate(report.decision_points, start=1)] + [""]
+
+    out += [_heading(report, 1), "", f"> **{md(t('advice_outcome'))}: {md(a.outcome_label)}**  ",
+            f"> {md(a.summary)}", ""]
+    if a.conditions:
+        out += [f"### {md(t('advice_conditions'))}", "", md(t("advice_conditions_intro")), ""]
+        out += _uses(report, a.conditions)
+
+    out += [_heading(report, 2), "", md(t("weighing_intro")), ""]
+    rows = []
+    for step in report.steps:
+        status = f"**{md(step.status_label)}**" if step.status == "decisive" else md(step.status_label)
+        rules = "; ".join(f"`{line.rule}` {md(line.title)} ({md(line.role_label)})" for line in step.rules)
+        rows.append([f"{step.number}. {md(step.title)}", status, rules or "\u2014"])
+    out += _table([md(t("col_step")), md(t("col_result")), md(t("col_rules"))], rows)
+
+    out += [_heading(report, 3), ""]
+    out += _uses(report, a.reasons) if a.reasons else [f"*{md(t('no_reasons'))}*", ""]
+    if a.considered:
+        out += [f"### {md(t('reasons_considered'))}", "", md(t("reasons_considered_intro")), ""]
+        out += _uses(report, a.considered)
+
+    out += [_heading(report, 4), ""]
+    out += _uses(report, a.caveats) if a.caveats else [f"*{md(t('no_caveats'))}*", ""]
+
+    out += [_heading(report, 5), ""]
+    if report.finances:
+        out += [md(t("fin_intro")), ""]
+        rows = [[md(r.label), md(r.effect_label), md(r.amount or t("fin_no_amount")), md(r.note or "")]
+                for r in report.finances]
+        if report.finance_total:
+            rows.append([f"**{md(t('fin_total'))}**", "", f"**{md(report.finance_total)}**", ""])
+        out += _table([md(t("fin_col_item")), md(t("fin_col_effect")), md(t("fin_col_amount")), md(t("fin_col_note"))],
+                      rows, right=(2,))
+    else:
+        out += [f"*{md(t('fin_none'))}*", ""]
+
+    out += [_heading(report, 6), ""]
+    if report.is_procurement and report.principles:
+        out += [f"{md(t('proc_intro'))} {md(report.principles_summary or '')}", ""]
+        rows = [[f"\u201c{md(p.principle)}\u201d `{p.rule}`",
+                 f"**{md(p.status_label)}**" if p.status == "deviating" else md(p.status_label), md(p.explanation)]
+                for p in report.principles]
+        out += _table([md(t("proc_col_principle")), md(t("proc_col_status")), md(t("proc_col_reason"))], rows)
+    else:
+        out += [f"*{md(t('proc_not_applicable'))}*", ""]
+
+    out += [_heading(report, 7), ""]
+    if a.missing:
+        out += [md(t("missing_intro")), ""]
+        rows = [[md(m.question), md(t("missing_blocking") if m.blocking else t("missing_open")), f"`{m.fact}`"]
+                for m in a.missing]
+        out += _table([md(t("col_question")), md(t("col_weight")), md(t("col_fact"))], rows)
+    else:
+        out += [f"*{md(t('missing_none'))}*", ""]
+
+    out += [_heading(report, 8), ""]
+    out += _uses(report, a.next_steps, cite=False) if a.next_steps else [f"*{md(t('next_none'))}*", ""]
+
+    out += [_heading(report, 9), "", f"### {md(t('app_facts'))}", "", md(t("app_facts_intro")), ""]
+    rows = [[f"{md(f.question)} (`{f.path}`)", md(f.value), ", ".join(f"`{r}`" for r in f.rules)]
+            for f in report.facts_used]
+    out += _table([md(t("col_question")), md(t("app_col_value")), md(t("col_rules"))], rows)
+    out += [f"### {md(t('app_hashes'))}", "", md(t("app_hashes_intro")), ""]
+    rows = [[md(name), f"`{digest}`"] for name, digest in report.file_hashes]
+    rows.append([md(t("app_engine")), f"`{a.engine_version}`"])
+    out += _table([md(t("app_file")), md(t("app_hash"))], rows)
+    out += ["---", "", f"*{md(t('footer', version=a.engine_version, day=a.evaluation_date.isoformat(), ruleset=a.ruleset.id, rs_version=a.ruleset.version))}*", ""]
+    return "\n".join(out)
