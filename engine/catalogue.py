@@ -172,7 +172,7 @@ def readable_template(text: str) -> str:
     """An explanation template for readers: ``{{path}}`` becomes ‹path›, optional ``[[…]]`` brackets go."""
     import re
 
-    text = re.sub(r"\{\{\s*([a-z0-9_.]+)\s*\}\}", lambda m: f"‹{m.group(1)}›", text)
+    text = re.sub(r"\{\{\s*(.*?)\s*\}\}", lambda m: f"‹{m.group(1)}›", text)
     return re.sub(r"\[\[(.*?)\]\]", lambda m: m.group(1), text, flags=re.S)
 
 
