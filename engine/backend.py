@@ -3,47 +3,45 @@
 durable_rules is unmaintained upstream and has sharp edges; everything that
 touches it lives here so it could be replaced by another engine:
 
-* one ``Host`` per process (each starts threads that never stop), one lock
-  (the engine is not thread-safe);
-* a ruleset name registers once per process: names carry a content hash and
-  a counter, and the definition dict is deep-copied (registration deletes
-  its ``run`` keys);
-* facts are asserted (``assert_fact``), never posted, so every matching rule
-  fires; each session's state is deleted after reading, also when nothing
+* the rule sets are registered with durable_rules' C engine
+  (``durable_rules_engine``) directly, not through ``durable.engine.Host``:
+  the Host's Python layer (a JSON round trip of the whole fact per fired
+  action, closures, timestamps) cost three times the matching itself, and
+  each Host starts timer threads that never stop. The protocol is the
+  Host's: assert the fact, then take, complete and report each action in
+  turn (``start_action_for_state`` / ``update_state`` /
+  ``complete_and_start_action``); only the name of each action is read;
+* one lock (the engine is not thread-safe); every registration gets a new
+  name (a counter), and rule ids are registered as short internal names
+  (``r0``, ``r1``, …) so an action's name can be read without decoding the
+  fact that came with it;
+* facts are asserted, never posted, so every matching rule fires; an
+  ``$or`` can make a rule fire once per matching branch, so repeats are
+  dropped; each session's state is deleted after reading, also when nothing
   matched, because the 1,025th live session fails;
-* exceptions inside actions end up in the returned state: they are raised;
-* a fact that no rule matches raises ``MessageNotHandledException``: for a
-  stratum fact that only means no rule of that stratum fired. Nothing is
-  chained through stored facts (each stratum gets a complete new fact), so
-  no derived fact can be lost.
+* a fact that no rule matches is "not handled": for a stratum fact that only
+  means no rule of that stratum fired. Nothing is chained through stored
+  facts (each stratum gets a complete new fact), so no derived fact is lost.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
+import json
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-_HOST = None
 _LOCK = threading.Lock()
 _NAMES = itertools.count(1)
 _SESSIONS = itertools.count(1)
 
-
-def _host():
-    global _HOST
-    if _HOST is None:
-        from durable import engine as durable_engine
-
-        _HOST = durable_engine.Host()
-    return _HOST
+_HANDLED, _NOT_HANDLED, _OBSERVED, _QUEUED = 0, 1, 2, 3  # result codes of durable_rules_engine.assert_fact
 
 
-def _not_handled() -> type[Exception]:
-    from durable.engine import MessageNotHandledException
+def _engine() -> Any:
+    import durable_rules_engine
 
-    return MessageNotHandledException
+    return durable_rules_engine
 
 
 class BackendError(RuntimeError):
@@ -54,53 +52,67 @@ class CompiledRuleset:
     """A ruleset registered with durable_rules; evaluates one fact per stratum.
 
     ``definitions`` maps rule id to a durable_rules rule definition (without
-    action). Evaluation asserts the fact for stratum 1, lets ``between``
-    compute the next fact from what fired, and so on; it returns the ids of
-    the rules that fired per stratum.
+    action). :meth:`run` asserts one fact per stage and returns the ids of
+    the rules that fired per stage.
     """
 
     def __init__(self, label: str, definitions: dict[str, dict[str, Any]]):
         self.name = f"{label}-{next(_NAMES)}"
-        self._fired: list[str] = []
-        rules = copy.deepcopy(definitions)
-        for rid, definition in rules.items():
-            definition["run"] = self._recorder(rid)
+        self.rule_ids = list(definitions)
+        internal = {f"r{i}": definition for i, definition in enumerate(definitions.values())}
+        self._ids = {f"r{i}": rid for i, rid in enumerate(self.rule_ids)}
+        engine = _engine()
         with _LOCK:
-            _host().set_rulesets({self.name: rules})
+            self._handle = engine.create_ruleset(self.name, json.dumps(internal, ensure_ascii=False))
 
-    def _recorder(self, rid: str) -> Callable[[Any], None]:
-        fired = self._fired
+    def run(self, base: dict[str, Any], stages: Iterable[int],
+            extra: Callable[[list[str]], dict[str, Any]]) -> list[list[str]]:
+        """Evaluate one case: per stage assert ``base`` + ``extra(fired in the previous stage)``.
 
-        def record(_c: Any) -> None:
-            fired.append(rid)
-        return record
-
-    def run(self, first: dict[str, Any], strata: int,
-            between: Callable[[int, list[str], dict[str, Any]], dict[str, Any]]) -> list[list[str]]:
-        """Evaluate one case: assert one fact per stratum, return fired rule ids per stratum."""
-        host = _host()
+        ``base`` is encoded once; each stage adds the attributes ``extra``
+        returns, a session id and the stage number. Returns the fired rule
+        ids per stage, in firing order, without repeats.
+        """
+        engine = _engine()
+        handle = self._handle
+        ids = self._ids
         sid = str(next(_SESSIONS))
+        encoded = json.dumps(base, ensure_ascii=False)
+        head = encoded[:-1] + (", " if base else "")
+        tail = json.dumps(sid)
         out: list[list[str]] = []
+        fired: list[str] = []
         with _LOCK:
-            fact = first
             try:
-                for stage in range(1, strata + 1):
-                    self._fired.clear()
-                    fact = dict(fact, sid=sid, stage=stage)
-                    try:
-                        state = host.assert_fact(self.name, fact)
-                    except _not_handled():
-                        state = None  # no rule of this stratum matched: nothing fired
-                    if isinstance(state, dict) and state.get("exception"):
-                        raise BackendError(str(state["exception"]))
-                    fired = list(dict.fromkeys(self._fired))  # an '$or' can match once per branch
+                for stage in stages:
+                    more = json.dumps(extra(fired), ensure_ascii=False)[1:-1]
+                    fact = f'{head}{more}{", " if more else ""}"sid": {tail}, "stage": {int(stage)}}}'
+                    fired = self._assert(engine, handle, fact, ids)
                     out.append(fired)
-                    if stage < strata:
-                        fact = between(stage, fired, fact)
             finally:
-                self._fired.clear()
                 try:
-                    host.delete_state(self.name, sid)
+                    engine.delete_state(handle, sid)
                 except Exception:  # a session that never got state has nothing to delete
                     pass
         return out
+
+    @staticmethod
+    def _assert(engine: Any, handle: Any, fact: str, ids: dict[str, str]) -> list[str]:
+        code, state_handle = engine.assert_fact(handle, fact)
+        if code == _NOT_HANDLED:
+            return []  # no rule of this stage matched: nothing fired
+        if code == _OBSERVED:
+            raise BackendError(f"feit al eerder aangeboden / fact asserted twice: {fact[:200]}")
+        if code == _QUEUED:
+            state_handle = 0
+        started = engine.start_action_for_state(handle, state_handle)
+        if not started:
+            return []
+        state, message = started[0], started[1]
+        fired: dict[str, None] = {}
+        while message:
+            name = message[2:message.index('"', 2)]  # '{"r12":{"m":{...}}}': internal names need no escaping
+            fired[ids[name]] = None
+            engine.update_state(handle, state)
+            message = engine.complete_and_start_action(handle, state_handle)
+        return list(fired)

@@ -27,7 +27,12 @@ class Trace:
 
 
 class Evaluator:
-    """A rule set compiled for the rule engine; reusable for many evaluations."""
+    """A rule set compiled for the rule engine; reusable for many evaluations.
+
+    Everything that does not depend on the proposal (attribute names, the
+    strata that have rules, which rule draws which conclusion) is worked out
+    here once, so an evaluation only encodes the facts and reads what fired.
+    """
 
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
@@ -42,34 +47,42 @@ class Evaluator:
                 definitions[rule.id] = definition
         self._finding = {r.id: r.then.finding for r in ruleset.rules if r.then.finding}
         self._conclusion_attrs = [conclusion_attr(n) for n in ruleset.producers]
+        self._attr = {p: attr_name(p) for p in ruleset.facts}
+        # Strata without a rule cannot fire anything: they are not asserted.
+        self._stages = sorted({r.stratum for r in ruleset.rules if r.id in definitions})
         self._engine = CompiledRuleset(f"{ruleset.region}-{ruleset.content_hash[:12]}", definitions)
 
     def engine_fact(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The stratum-1 fact: every decision fact; unknown numbers are left out."""
-        out = {attr_name(p): v for p, v in facts.items() if v is not None}
+        out = self._base_fact(facts)
         for a in self._conclusion_attrs:
             out[a] = "no"
         return out
 
+    def _base_fact(self, facts: dict[str, Any]) -> dict[str, Any]:
+        attr = self._attr
+        return {attr.get(p) or attr_name(p): v for p, v in facts.items() if v is not None}
+
     def evaluate(self, facts: dict[str, Any]) -> Trace:
         drawn: set[str] = set()
+        finding = self._finding
+        conclusion = {a: "no" for a in self._conclusion_attrs}
 
-        def between(_stage: int, fired: list[str], fact: dict[str, Any]) -> dict[str, Any]:
-            new = dict(fact)
+        def extra(fired: list[str]) -> dict[str, Any]:
             for rid in fired:
-                name = self._finding.get(rid)
+                name = finding.get(rid)
                 if name:
                     drawn.add(name)
-                    new[conclusion_attr(name)] = "yes"
-            return new
+                    conclusion[conclusion_attr(name)] = "yes"
+            return conclusion
 
-        per_stratum = self._engine.run(self.engine_fact(facts), self.ruleset.strata, between)
+        per_stratum = self._engine.run(self._base_fact(facts), self._stages, extra)
         fired: list[str] = []
         for ids in per_stratum:
             fired.extend(sorted(ids, key=self.order.__getitem__))
         for rid in per_stratum[-1] if per_stratum else []:
-            if rid in self._finding:
-                drawn.add(self._finding[rid])
+            if rid in finding:
+                drawn.add(finding[rid])
         return Trace(facts=facts, fired=tuple(fired), conclusions=frozenset(drawn))
 
     def outcome_rules(self, trace: Trace) -> list[str]:
