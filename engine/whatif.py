@@ -277,13 +277,19 @@ def rank_missing(evaluator: Evaluator, facts: dict[str, Any], extra: Iterable[st
 
 @per_ruleset
 def _step_rank(ruleset: RuleSet) -> dict[str, int]:
-    """For each fact: the first decision step whose rules read it."""
+    """For each fact: the decision step it belongs to, judged by the outcome-influencing rules that read it."""
     steps = {s.id: i for i, s in enumerate(ruleset.meta.steps)}
-    out: dict[str, int] = {}
+    relevant = outcome_rules(ruleset)
+    votes: dict[str, dict[int, int]] = {}
     for r in ruleset.rules:
+        if r.id not in relevant:
+            continue
         for p in C.fact_paths(r.condition):
-            out[p] = min(out.get(p, 99), steps[r.data.step])
-    return out
+            counts = votes.setdefault(p, {})
+            counts[steps[r.data.step]] = counts.get(steps[r.data.step], 0) + 1
+    # the step whose rules read the fact most often (earliest on a tie): a rule that only
+    # looks ahead at a fact does not pull its question forward
+    return {p: min(c, key=lambda s: (-c[s], s)) for p, c in votes.items()}
 
 
 def step_rank(ruleset: RuleSet) -> dict[str, int]:
