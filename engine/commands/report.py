@@ -62,6 +62,9 @@ def write_reports(paths: list[str], loaded: list, *, fmt: str, output: str | Non
     from engine.report import build_report
     from engine.report.batch import Job, OVERVIEW_NAMES, file_names, render_overview, rendered
 
+    if output in (None, "-") and len(loaded) > 1:
+        fail(f"{len(loaded)} voorstellen: geef een map met --output / several proposals need --output DIR/ "
+             f"(bijv. --output rapporten/)")
     if not _is_directory_target(output, len(loaded)):
         if output in (None, "-") and fmt == "docx":
             fail("--format docx: geef een bestand met --output / give a file with --output (bijv. advies.docx)")
@@ -72,9 +75,6 @@ def write_reports(paths: list[str], loaded: list, *, fmt: str, output: str | Non
         write_output(data, output)
         return [] if output in (None, "-") else [Path(output)]
 
-    if output in (None, "-"):
-        fail(f"{len(loaded)} voorstellen: geef een map met --output / several proposals need --output DIR/ "
-             f"(bijv. --output rapporten/)")
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         fail(f"{output}: is een bestand, geen map / is a file, not a folder")

@@ -171,28 +171,6 @@ def route(advice: Advice, ruleset: RuleSet) -> list[StepResult]:
     return out
 
 
-def kleene(cond: C.Condition, facts: dict[str, Any], conclusions: set[str]) -> Optional[bool]:
-    """Three-valued truth of a condition: None when it depends on a fact that is still unknown."""
-    if isinstance(cond, C.FactTest):
-        actual = facts.get(cond.path)
-        names_unknown = cond.value == UNKNOWN or (isinstance(cond.value, tuple) and UNKNOWN in cond.value)
-        if cond.op != "known" and (actual is None or actual == UNKNOWN) and not names_unknown:
-            return None
-        return cond.holds(facts)
-    if isinstance(cond, C.ConclusionTest):
-        return cond.name in conclusions
-    if isinstance(cond, C.Not):
-        inner = kleene(cond.item, facts, conclusions)
-        return None if inner is None else not inner
-    if isinstance(cond, (C.All, C.Any_)):
-        values = [kleene(c, facts, conclusions) for c in cond.items]
-        decisive_value = isinstance(cond, C.Any_)  # any: one True decides; all: one False decides
-        if decisive_value in values:
-            return decisive_value
-        return None if None in values else not decisive_value
-    return cond.value
-
-
 def _requires(cond: C.Condition, path: str, value: str) -> bool:
     """Whether a condition can only hold when fact ``path`` is ``value`` (a top-level conjunct)."""
     items = cond.items if isinstance(cond, C.All) else (cond,)
@@ -211,28 +189,27 @@ def principles(advice: Advice, ruleset: RuleSet) -> list[PrincipleRow]:
 
     A principle is a rule with the role ``condition`` that only applies to
     procurement proposals and does not merely ask for missing facts. Fired
-    means the proposal deviates; not fired with the facts known means it
-    conforms; a verdict that hangs on unknown facts is "not assessed".
+    means the proposal deviates; not fired with every fact it reads known
+    means it conforms; otherwise it is "not assessed", with the open questions.
     """
     lang = advice.lang
     fired = {u.rule: u for u in advice.trace}
-    conclusions = {ruleset.by_id[r].then.finding for r in fired if ruleset.by_id[r].then.finding}
     rows = []
     for rule in ruleset.rules:
         if rule.then.role != "condition" or rule.then.missing or not _requires(rule.condition, "kind", "procurement"):
             continue
         cite = rule.data.cite
+        unknown = [p for p in C.fact_paths(rule.condition) if advice.facts.get(p) in (None, UNKNOWN)]
         if rule.id in fired:
             status, explanation = "deviating", fired[rule.id].text
-        elif kleene(rule.condition, advice.facts, conclusions) is None:
-            unknown = [p for p in C.fact_paths(rule.condition) if advice.facts.get(p) in (None, UNKNOWN)]
+        elif unknown:
             status = "not_assessed"
             explanation = rt("proc_unknown_facts", lang, questions="; ".join(_question(ruleset, p, lang) for p in unknown))
         else:
             status = "conform"
             known = [p for p in C.fact_paths(rule.condition)
                      if p != "kind" and advice.facts.get(p) not in (None, UNKNOWN)]
-            explanation = "; ".join(f"{_question(ruleset, p, lang)} {show_value(advice.facts[p], p, lang)}"
+            explanation = "; ".join(f"{_question(ruleset, p, lang)} \u2014 {show_value(advice.facts[p], p, lang)}"
                                     for p in known)
         rows.append(PrincipleRow(rule=rule.id, principle=cite.quote, section=cite.section, status=status,
                                  status_label=rt(f"proc_{status}", lang), explanation=explanation))
