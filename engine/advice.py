@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from . import __version__
 from . import conditions as C
+from . import memo
 from .evaluate import Evaluator, Trace, single_outcome
 from .i18n import OUTCOME_LABELS, euro, number, t, value_label
 from .ruleset import Rule, RuleSet
@@ -153,7 +154,7 @@ def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], 
 
     def entries(pattern: str, value: str) -> str | None:
         parts = []
-        for path in C.expand(pattern, ruleset.facts):
+        for path in memo.expand(pattern, ruleset.facts):
             if facts.get(path) != value:
                 continue
             key = path.split(".")[-2]
@@ -166,13 +167,13 @@ def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], 
 
 
 def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], lang: str) -> RuleUse:
-    used = {p: trace.facts.get(p) for p in C.fact_paths(rule.condition)}
+    used = {p: trace.facts.get(p) for p in memo.fact_paths(rule.condition)}
     return RuleUse(
         rule=rule.id, title=rule.data.title.get(lang), step=rule.data.step,
         step_title=getattr(ruleset.step(rule.data.step), lang), role=rule.then.role,
         text=fill(rule.data.explain.get(lang), data, lang, entry_lister(ruleset, trace.facts, data, lang)),
         citation=CitationOut(**rule.data.cite.model_dump()),
-        facts=used, conclusions=C.conclusion_names(rule.condition))
+        facts=used, conclusions=list(memo.conclusion_names(rule.condition)))
 
 
 def validity_warning(ruleset: RuleSet, day: dt.date, lang: str) -> str | None:
@@ -192,7 +193,7 @@ def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str) -
     for rule in fired:
         blocking = rule.then.role == "missing" or rule.then.outcome is not None
         for pattern in rule.then.missing:
-            for path in C.expand(pattern, specs):
+            for path in memo.expand(pattern, specs):
                 if trace.facts.get(path) not in ("unknown", None):
                     continue
                 spec = specs[path]

@@ -95,10 +95,38 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FactSpec], parent_
 
 def flatten(proposal: BaseModel, specs: dict[str, FactSpec]) -> dict[str, Any]:
     """The facts of one validated proposal: every catalogued path, unknown where left out."""
-    facts: dict[str, Any] = {}
-    for path, spec in specs.items():
-        facts[path] = _lookup(proposal, path, spec)
-    return facts
+    return {path: get(proposal) for path, get in _getters(specs)}
+
+
+_GETTERS: dict[int, tuple[dict[str, FactSpec], list[tuple[str, Any]]]] = {}
+
+
+def _getters(specs: dict[str, FactSpec]) -> list[tuple[str, Any]]:
+    """One compiled lookup per fact path, made once per catalogue (a catalogue is built once per rule set)."""
+    cached = _GETTERS.get(id(specs))
+    if cached is not None and cached[0] is specs and len(cached[1]) == len(specs):
+        return cached[1]
+    getters = [(path, _getter(tuple(path.split(".")), None if spec.kind == "number" else UNKNOWN))
+               for path, spec in specs.items()]
+    if len(_GETTERS) > 64:
+        _GETTERS.clear()
+    _GETTERS[id(specs)] = (specs, getters)
+    return getters
+
+
+def _getter(parts: tuple[str, ...], missing: Any):
+    """A function doing what :func:`_lookup` does for one path, without re-reading the path."""
+    def get(proposal: Any) -> Any:
+        node: Any = proposal
+        for part in parts:
+            if node is None:
+                return missing
+            if isinstance(node, list):
+                # list-of-values fact: membership as yes/no
+                return "yes" if _coerce(part, node) in node else "no"
+            node = getattr(node, part, None)
+        return missing if node is None else node
+    return get
 
 
 def _lookup(proposal: BaseModel, path: str, spec: FactSpec) -> Any:

@@ -26,7 +26,22 @@ def default_rules_root() -> Path:
     env = os.environ.get(ENV_RULES)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "rules"
+    return _PACKAGE_RULES
+
+
+_PACKAGE_RULES = Path(__file__).resolve().parent.parent / "rules"
+_RESOLVED: dict[tuple[str, str], Path] = {}
+
+
+def _resolved(root: Path) -> Path:
+    """``root.resolve()``, remembered per working directory (choosing a rule set happens once per proposal)."""
+    key = (os.getcwd(), str(root))
+    found = _RESOLVED.get(key)
+    if found is None:
+        if len(_RESOLVED) > 256:
+            _RESOLVED.clear()
+        found = _RESOLVED[key] = root.resolve()
+    return found
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,7 @@ def _scan(root: Path) -> tuple[Installed, ...]:
 
 def installed(root: Path | None = None) -> list[Installed]:
     """All rule sets under ``root``, in folder order."""
-    root = (root or default_rules_root()).resolve()
+    root = _resolved(root or default_rules_root())
     if not root.is_dir():
         raise InputError([Problem(display_path(root), "map met regelsets bestaat niet / rules folder does not exist",
                                   suggestion="geef een map met --rules / pass a folder with --rules")])

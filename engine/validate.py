@@ -129,13 +129,25 @@ def load_proposal(path: str | Path, *, region: str | None = None, day: dt.date |
                   rules_root: Path | None = None) -> LoadedProposal:
     """Load → pick the rule set → validate. Raises InputError with every problem found."""
     doc = load_document(path, what="voorstel")
+    return validate_document(doc, region=region, day=day, rules_root=rules_root)
+
+
+def validate_document(doc: LoadedDocument, *, region: str | None = None, day: dt.date | None = None,
+                      rules_root: Path | None = None) -> LoadedProposal:
+    """Pick the rule set for a parsed proposal and validate it (the part of :func:`load_proposal` after parsing)."""
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.name, "een voorstel is een mapping met velden als title, submitter, date "
                                   "/ a proposal is a mapping of fields", line=1, expected="title: …")])
     named = doc.data.get("region")
     region = region or (str(named) if named else None)
-    ruleset = choose(region, day or dt.date.today(), rules_root,
-                     origin=f"{doc.name}:{doc.line_of(('region',))}" if named and region == named else "--region")
+    day = day or dt.date.today()
+    try:
+        ruleset = choose(region, day, rules_root, origin="--region")
+    except InputError:
+        if not (named and region == named):
+            raise
+        # Only a problem names where the region came from: find that line only then.
+        ruleset = choose(region, day, rules_root, origin=f"{doc.name}:{doc.line_of(('region',))}")
     model = ruleset.model
     try:
         proposal = model.model_validate(doc.data)

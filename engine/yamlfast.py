@@ -19,8 +19,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# An anchor (&name) or alias (*name) where YAML allows one; the C composer does not report anchors.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]", re.M)
+# A candidate anchor (&name) or alias (*name); the C composer does not report anchors.
+_ANCHOR = re.compile(r"[&*][^\s\[\]{},]")
+_BEFORE_ANCHOR = " \t\r\n[{,"
+
+
+def _has_anchor(text: str) -> bool:
+    """Whether the text may hold an anchor or alias (a '&' or '*' where YAML allows one)."""
+    for match in _ANCHOR.finditer(text):
+        i = match.start()
+        if i == 0 or text[i - 1] in _BEFORE_ANCHOR:
+            return True
+    return False
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -179,7 +189,7 @@ def _setup() -> Any:
         raise GiveUp
 
     def load(text: str) -> tuple[Any, Any] | None:
-        if "%YAML" in text or "<<" in text or _ANCHOR.search(text):
+        if "%YAML" in text or "<<" in text or _has_anchor(text):
             return None
         try:
             node = Composer(text).get_single_node()

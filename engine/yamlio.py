@@ -8,6 +8,7 @@ JSON is a subset of YAML 1.2, so one loader serves both formats.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -28,9 +29,9 @@ class LoadedDocument:
     _tree: Any
     _lines: Any = None
 
-    @property
+    @cached_property
     def name(self) -> str:
-        return display_path(self.path)
+        return display_path(self.path)  # resolves the path: worth doing once
 
     def line_of(self, loc: Sequence[object]) -> int | None:
         """1-based line of the deepest existing node on ``loc`` (a pydantic location)."""
@@ -80,28 +81,26 @@ def _yaml():
 def load_document(path: str | Path, *, what: str = "bestand") -> LoadedDocument:
     """Load one YAML/JSON file, turning every read or syntax problem into an InputError."""
     p = Path(path)
-    shown = display_path(p)
     if not p.exists():
-        raise InputError([Problem(shown, "bestand bestaat niet / file does not exist",
+        raise InputError([Problem(display_path(p), "bestand bestaat niet / file does not exist",
                                   suggestion="controleer het pad / check the path")])
     if p.is_dir():
-        raise InputError([Problem(shown, "dit is een map, geen bestand / this is a folder, not a file")])
+        raise InputError([Problem(display_path(p), "dit is een map, geen bestand / this is a folder, not a file")])
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(shown, f"kan niet lezen / cannot read: {exc.strerror}")])
+        raise InputError([Problem(display_path(p), f"kan niet lezen / cannot read: {exc.strerror}")])
     return parse_document(p, raw, what=what)
 
 
 def parse_document(path: Path, raw: bytes, *, what: str = "bestand") -> LoadedDocument:
     """Parse the bytes of a YAML/JSON file (``path`` names it in messages): the part of loading after reading."""
-    shown = display_path(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(shown, f"geen geldige UTF-8-tekst / not valid UTF-8 text (byte {exc.start})")])
+        raise InputError([Problem(display_path(path), f"geen geldige UTF-8-tekst / not valid UTF-8 text (byte {exc.start})")])
     if not text.strip() or all(l.strip().startswith("#") or not l.strip() for l in text.splitlines()):
-        raise InputError([Problem(shown, f"leeg {what} / empty file", line=1,
+        raise InputError([Problem(display_path(path), f"leeg {what} / empty file", line=1,
                                   suggestion="begin met 'regiotoets new' of kopieer een voorbeeld uit scenarios/ "
                                              "/ start with 'regiotoets new' or copy an example from scenarios/")])
     from .yamlfast import load as fast_load
@@ -110,6 +109,8 @@ def parse_document(path: Path, raw: bytes, *, what: str = "bestand") -> LoadedDo
     if fast is not None:
         return LoadedDocument(path=path, raw=raw, data=fast[0], _tree=None, _lines=fast[1])
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    shown = display_path(path)
 
     try:
         tree = _yaml().load(text)
