@@ -33,7 +33,8 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     """Wat als? Toets een variant (--set) of zoek de kleinste wijzigingen die het advies veranderen."""
     from engine.facts import flatten
     from engine.pipeline import advise_data, evaluator_for
-    from engine.whatif import apply_to_data, flip_text, minimal_changes, parse_assignment, rank_missing
+    from engine.whatif import (apply_to_data, flip_text, minimal_changes, parse_assignment, rank_missing,
+                                show_value)
 
     day = parse_day(date_)
     (loaded,) = load_all([proposal], region, day, rules_root(rules_dir))
@@ -55,7 +56,7 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
         out.update(changes=[{"fact": p, "value": v} for p, v in changes], variant_outcome=variant.outcome,
                    variant_outcome_label=variant.outcome_label, changed=variant.outcome != original.outcome,
                    added=[u.model_dump(mode="json") for u in added], removed=[u.model_dump(mode="json") for u in removed])
-        lines.append(f"{words['changes']}: " + ", ".join(f"{p} = {v}" for p, v in changes))
+        lines.append(f"{words['changes']}: " + ", ".join(f"{p} = {show_value(v, lang)}" for p, v in changes))
         lines.append(f"{words['variant']}: {variant.outcome_label}")
         if variant.outcome == original.outcome:
             lines.append(words["same"])
