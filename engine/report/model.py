@@ -120,8 +120,12 @@ class Report:
 
     @property
     def main_reason(self) -> str:
-        """The reason an overview table shows: the rule that drew the outcome, else the first reason."""
-        return self.advice.reasons[0].title if self.advice.reasons else ""
+        """The reason an overview table shows: the first argument behind the outcome, else the outcome rule.
+
+        The advice lists the outcome rule first; its title mostly repeats the outcome itself.
+        """
+        reasons = self.advice.reasons
+        return reasons[min(1, len(reasons) - 1)].title if reasons else ""
 
 
 def lead(title: str) -> str:
