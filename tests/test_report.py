@@ -253,6 +253,15 @@ def test_non_procurement_has_no_principles(expertise_nl):
     assert "Niet van toepassing" in render(expertise_nl, "html").decode()
 
 
+def test_procurement_without_principles_in_the_rule_set_says_so():
+    report = scenario_report(SCENARIOS / "midden-limburg" / "ambulante-gezinsbegeleiding.yaml")
+    assert report.is_procurement
+    if report.principles:
+        pytest.skip("the Midden-Limburg rule set now has procurement principles")
+    html = render(report, "html").decode()
+    assert "geen inkoopprincipes" in html and "betreft geen inkoop" not in html
+
+
 def test_validity_warning_and_missing_information_are_shown(foodvalley):
     from engine.pipeline import advise_data
 

@@ -241,7 +241,7 @@ def _build(report: Report):
         _table(document, [t("proc_col_principle"), t("proc_col_status"), t("proc_col_reason")], rows,
                widths=[70, 25, 75])
     else:
-        _note(document, t("proc_not_applicable"))
+        _note(document, t("proc_no_principles" if report.is_procurement else "proc_not_applicable"))
 
     _heading(document, report, 7)
     if a.missing:

@@ -127,6 +127,8 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
                    "en": "Assessment of the procurement against the region's procurement principles."},
     "proc_not_applicable": {"nl": "Niet van toepassing: het voorstel betreft geen inkoop.",
                             "en": "Not applicable: the proposal does not concern procurement."},
+    "proc_no_principles": {"nl": "De regelset van de regio bevat geen inkoopprincipes om deze inkoop aan te toetsen.",
+                           "en": "The region's rule set contains no procurement principles to assess this procurement against."},
     "proc_col_principle": {"nl": "Uitgangspunt", "en": "Principle"},
     "proc_col_status": {"nl": "Beoordeling", "en": "Assessment"},
     "proc_col_reason": {"nl": "Toelichting", "en": "Explanation"},

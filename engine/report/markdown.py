@@ -99,7 +99,7 @@ def render_markdown_report(report: Report) -> str:
                 for p in report.principles]
         out += _table([md(t("proc_col_principle")), md(t("proc_col_status")), md(t("proc_col_reason"))], rows)
     else:
-        out += [f"*{md(t('proc_not_applicable'))}*", ""]
+        out += [f"*{md(t('proc_no_principles' if report.is_procurement else 'proc_not_applicable'))}*", ""]
 
     out += [_heading(report, 7), ""]
     if a.missing:
