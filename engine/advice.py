@@ -149,10 +149,12 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
 def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], lang: str):
     """``entries(pattern, value)`` for :func:`fill`: matching vocabulary entries with their reasons."""
     voc = ruleset.meta.vocabulary
-    labels = {e.id: (e.en if lang == "en" else e.nl)
-              for section in (voc.values, voc.care_landscape, voc.enrichment) for e in section}
+    labels: dict[str, str] = {}
 
     def entries(pattern: str, value: str) -> str | None:
+        if not labels:  # only texts that list entries need the labels
+            labels.update({e.id: (e.en if lang == "en" else e.nl)
+                           for section in (voc.values, voc.care_landscape, voc.enrichment) for e in section})
         parts = []
         for path in memo.expand(pattern, ruleset.facts):
             if facts.get(path) != value:
@@ -168,11 +170,13 @@ def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], 
 
 def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], lang: str) -> RuleUse:
     used = {p: trace.facts.get(p) for p in memo.fact_paths(rule.condition)}
-    return RuleUse(
+    cite = rule.data.cite
+    # Built from validated rule data (all text), so pydantic's validation would only repeat it.
+    return RuleUse.model_construct(
         rule=rule.id, title=rule.data.title.get(lang), step=rule.data.step,
         step_title=getattr(ruleset.step(rule.data.step), lang), role=rule.then.role,
         text=fill(rule.data.explain.get(lang), data, lang, entry_lister(ruleset, trace.facts, data, lang)),
-        citation=CitationOut(**rule.data.cite.model_dump()),
+        citation=CitationOut.model_construct(file=cite.file, section=cite.section, quote=cite.quote),
         facts=used, conclusions=list(memo.conclusion_names(rule.condition)))
 
 

@@ -65,29 +65,26 @@ class CompiledRuleset:
         with _LOCK:
             self._handle = engine.create_ruleset(self.name, json.dumps(internal, ensure_ascii=False))
 
-    def run(self, base: dict[str, Any], stages: Iterable[int],
-            extra: Callable[[list[str]], dict[str, Any]]) -> list[list[str]]:
-        """Evaluate one case: per stage assert ``base`` + ``extra(fired in the previous stage)``.
+    def run(self, stages: Iterable[int], fact_for: Callable[[int, list[str]], dict[str, Any]]) -> list[list[str]]:
+        """Evaluate one case: per stage assert ``fact_for(stage, fired in the previous stage)``.
 
-        ``base`` is encoded once; each stage adds the attributes ``extra``
-        returns, a session id and the stage number. Returns the fired rule
-        ids per stage, in firing order, without repeats.
+        A session id and the stage number are added to each fact. Returns
+        the fired rule ids per stage, in firing order, without repeats.
         """
         engine = _engine()
         handle = self._handle
         ids = self._ids
         sid = str(next(_SESSIONS))
-        encoded = json.dumps(base, ensure_ascii=False)
-        head = encoded[:-1] + (", " if base else "")
-        tail = json.dumps(sid)
+        tail = f'"sid": {json.dumps(sid)}, "stage": '
         out: list[list[str]] = []
         fired: list[str] = []
         with _LOCK:
             try:
                 for stage in stages:
-                    more = json.dumps(extra(fired), ensure_ascii=False)[1:-1]
-                    fact = f'{head}{more}{", " if more else ""}"sid": {tail}, "stage": {int(stage)}}}'
-                    fired = self._assert(engine, handle, fact, ids)
+                    fact = fact_for(stage, fired)
+                    encoded = json.dumps(fact, ensure_ascii=False)
+                    encoded = f'{encoded[:-1]}{", " if fact else ""}{tail}{int(stage)}}}'
+                    fired = self._assert(engine, handle, encoded, ids)
                     out.append(fired)
             finally:
                 try:

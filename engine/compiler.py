@@ -91,3 +91,23 @@ def rule_definition(cond: C.Condition, stratum: int, specs: dict[str, FactSpec])
     stage = {STAGE: stratum}
     body = stage if pat is True else {"$and": _flatten([stage, pat], "$and")}
     return {"all": [{"m": body}]}
+
+
+def attributes(definition: Any) -> set[str]:
+    """The fact attributes a compiled pattern or rule definition tests (operators and the stage left out)."""
+    out: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key.startswith("$") or key in ("all", "m"):
+                    walk(value)
+                else:
+                    out.add(key)
+    walk(definition)
+    out.discard(STAGE)
+    return out
+

@@ -8,6 +8,7 @@ carry enough context to print one clear line per problem without a traceback.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -76,9 +77,20 @@ def display_path(path: str | Path) -> str:
     """Show a path relative to the working directory when that is shorter."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(p.resolve().relative_to(_resolved_cwd()))
     except ValueError:
         return str(p)
+
+
+_CWD: list = [None, None]
+
+
+def _resolved_cwd() -> Path:
+    """The working directory, resolved once per directory (every advice names its file)."""
+    here = os.getcwd()
+    if _CWD[0] != here:
+        _CWD[:] = [here, Path(here).resolve()]
+    return _CWD[1]
 
 
 def join_loc(loc: Sequence[object]) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .backend import CompiledRuleset
-from .compiler import conclusion_attr, rule_definition
+from .compiler import attributes, conclusion_attr, rule_definition
 from .errors import EngineError
 from .facts import attr_name
 from .ruleset import RuleSet
@@ -48,35 +48,52 @@ class Evaluator:
         self._finding = {r.id: r.then.finding for r in ruleset.rules if r.then.finding}
         self._conclusion_attrs = [conclusion_attr(n) for n in ruleset.producers]
         self._attr = {p: attr_name(p) for p in ruleset.facts}
-        # Strata without a rule cannot fire anything: they are not asserted.
+        # Per stratum that has rules (the others cannot fire anything and are not asserted): the
+        # facts and conclusions its rules test. A stratum's fact carries only those; a rule never
+        # sees the attributes it does not test, so what fires is the same.
         self._stages = sorted({r.stratum for r in ruleset.rules if r.id in definitions})
+        tested: dict[int, set[str]] = {s: set() for s in self._stages}
+        for rule in ruleset.rules:
+            if rule.id in definitions:
+                tested[rule.stratum] |= attributes(definitions[rule.id])
+        self._stage_facts = {s: [(p, a) for p, a in self._attr.items() if a in tested[s]] for s in self._stages}
+        self._stage_conclusions = {s: [(n, conclusion_attr(n)) for n in ruleset.producers
+                                       if conclusion_attr(n) in tested[s]] for s in self._stages}
         self._engine = CompiledRuleset(f"{ruleset.region}-{ruleset.content_hash[:12]}", definitions)
 
     def engine_fact(self, facts: dict[str, Any]) -> dict[str, Any]:
-        """The stratum-1 fact: every decision fact; unknown numbers are left out."""
-        out = self._base_fact(facts)
+        """The complete stratum-1 fact: every decision fact; unknown numbers are left out."""
+        attr = self._attr
+        out = {attr.get(p) or attr_name(p): v for p, v in facts.items() if v is not None}
         for a in self._conclusion_attrs:
             out[a] = "no"
         return out
 
-    def _base_fact(self, facts: dict[str, Any]) -> dict[str, Any]:
-        attr = self._attr
-        return {attr.get(p) or attr_name(p): v for p, v in facts.items() if v is not None}
+    def stage_fact(self, stage: int, facts: dict[str, Any], drawn: set[str] | frozenset[str]) -> dict[str, Any]:
+        """What the rule engine is given in one stratum: the facts its rules test (unknown numbers
+        left out) and whether each conclusion they test has been drawn."""
+        out = {a: v for p, a in self._stage_facts[stage] if (v := facts.get(p)) is not None}
+        for name, a in self._stage_conclusions[stage]:
+            out[a] = "yes" if name in drawn else "no"
+        return out
+
+    @property
+    def stages(self) -> list[int]:
+        """The strata that have rules, in order: one engine fact each."""
+        return list(self._stages)
 
     def evaluate(self, facts: dict[str, Any]) -> Trace:
         drawn: set[str] = set()
         finding = self._finding
-        conclusion = {a: "no" for a in self._conclusion_attrs}
 
-        def extra(fired: list[str]) -> dict[str, Any]:
+        def fact_for(stage: int, fired: list[str]) -> dict[str, Any]:
             for rid in fired:
                 name = finding.get(rid)
                 if name:
                     drawn.add(name)
-                    conclusion[conclusion_attr(name)] = "yes"
-            return conclusion
+            return self.stage_fact(stage, facts, drawn)
 
-        per_stratum = self._engine.run(self._base_fact(facts), self._stages, extra)
+        per_stratum = self._engine.run(self._stages, fact_for)
         fired: list[str] = []
         for ids in per_stratum:
             fired.extend(sorted(ids, key=self.order.__getitem__))
