@@ -2,7 +2,7 @@
 
 Each scenario is evaluated on its own proposal date (inside the rule set's validity),
 so no validity warning muddies the check; the outcomes are in
-scenarios/midden-limburg/expected.yaml.
+tests/golden/expected.yaml.
 """
 
 from __future__ import annotations
@@ -18,8 +18,12 @@ from engine.registry import choose
 from engine.ruleset import quote_in_source
 
 FOLDER = SCENARIOS / "midden-limburg"
-EXPECTED: dict[str, str] = dict(YAML(typ="safe").load((FOLDER / "expected.yaml").read_text(encoding="utf-8")))
-FILES = sorted(p for p in FOLDER.glob("*.yaml") if p.name != "expected.yaml")
+EXPECTED: dict[str, str] = {
+    key.split("/", 1)[1]: outcome
+    for key, outcome in YAML(typ="safe").load((Path(__file__).parent / "golden" / "expected.yaml").read_text(
+        encoding="utf-8")).items()
+    if key.startswith("midden-limburg/")}
+FILES = sorted(FOLDER.glob("*.yaml"))
 
 
 def proposal_day(path: Path):
