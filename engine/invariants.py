@@ -59,24 +59,41 @@ def outcome_bound(outcome: str, at_least: str | None, at_most: str | None) -> bo
     return True
 
 
-def monotone(worse_outcome: str, better_outcome: str) -> bool:
+def monotone(order: "Order", outcomes: dict[Any, str]) -> list[tuple[Any, Any]]:
     """Monotonicity: improving one fact never makes the outcome worse.
 
-    "Improving" follows the region's favourability order of that fact (e.g.
-    financial effect worse → neutral → better), and includes replacing
-    unknown by a most favourable known value. A proposal that gets better
-    on one point and a worse advice would be impossible to explain.
+    ``outcomes`` gives, for one proposal, the outcome for each value of one
+    fact (the other facts unchanged). "Improving" follows the region's
+    favourability order of that fact (e.g. financial effect worse → neutral
+    → better) and includes replacing unknown by a most favourable known
+    value. Returns the violating pairs (worse value, better value): a
+    proposal that gets better on one point and a worse advice would be
+    impossible to explain.
     """
-    return OUTCOME_RANK[better_outcome] >= OUTCOME_RANK[worse_outcome]
+    rank = OUTCOME_RANK
+    return [(a, b) for a, b in order.improvements()
+            if a in outcomes and b in outcomes and rank[outcomes[b]] < rank[outcomes[a]]]
 
 
-def unknown_not_rewarded(unknown_outcome: str, least_outcome: str) -> bool:
+def unknown_not_rewarded(order: "Order", outcomes: dict[Any, str], yes_from: str | None = None) -> list[tuple[Any, Any]]:
     """Unknown is never treated as yes: replacing an unknown by its least favourable value never improves the outcome.
 
-    Stated as the issue puts it: the least favourable known value may not
-    lead to a better outcome than leaving the fact unknown.
+    ``outcomes`` maps each value of one fact to the outcome of one proposal
+    (everything else unchanged). When the fact is unknown and the advice is a
+    "yes" (rank at least ``yes_from``, named per region; every outcome when
+    not given), the least favourable value must give that same advice or a
+    better one: otherwise the unknown was silently read as a favourable
+    answer. Asking for the fact (insufficient information) or keeping the
+    topic at a lower scale is not a yes. Returns pairs (unknown, least
+    favourable value) that break this.
     """
-    return OUTCOME_RANK[least_outcome] <= OUTCOME_RANK[unknown_outcome]
+    rank = OUTCOME_RANK
+    if UNKNOWN not in outcomes:
+        return []
+    got = rank[outcomes[UNKNOWN]]
+    if yes_from is not None and got < rank[yes_from]:
+        return []
+    return [(UNKNOWN, v) for v in order.least if v in outcomes and rank[outcomes[v]] < got]
 
 
 def reasons_cited(advice: Any, ruleset: RuleSet) -> list[str]:
@@ -118,7 +135,6 @@ KINDS = {
     "reasons_cited": reasons_cited,
     "deterministic": deterministic,
 }
-OutcomeName = str
 
 
 class _Strict(BaseModel):
@@ -131,10 +147,11 @@ class InvariantData(_Strict):
     id: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
     kind: str
     title: Text
-    cite: Citation
+    cite: Optional[Citation] = None  # required in a region's file; built-in defaults have none
     when: Any = None  # premise for outcome_bound (rule condition language, facts only)
     at_least: Optional[str] = None
     at_most: Optional[str] = None
+    yes_from: Optional[str] = None  # lowest outcome that says yes to participation (unknown_not_rewarded)
 
     @field_validator("kind")
     @classmethod
@@ -143,11 +160,13 @@ class InvariantData(_Strict):
             raise ValueError(f"onbekende soort '{v}' / unknown kind (mogelijk / possible: {', '.join(KINDS)})")
         return v
 
-    @field_validator("at_least", "at_most")
+    @field_validator("at_least", "at_most", "yes_from")
     @classmethod
-    def _known_outcome(cls, v: str | None) -> str | None:
-        if v is not None and v not in OUTCOME_RANK:
-            raise ValueError(f"onbekende uitkomst '{v}' / unknown outcome (mogelijk / possible: {', '.join(OUTCOME_RANK)})")
+    def _known_outcome(cls, v: Any) -> Any:
+        for item in (v if isinstance(v, list) else [v]):
+            if item is not None and item not in OUTCOME_RANK:
+                raise ValueError(f"onbekende uitkomst '{item}' / unknown outcome (mogelijk / possible: "
+                                 f"{', '.join(OUTCOME_RANK)})")
         return v
 
 
@@ -194,9 +213,6 @@ class Order:
         pairs = [(a, b) for i, lo in enumerate(self.levels) for hi in self.levels[i + 1:] for a in lo for b in hi]
         return pairs + [(UNKNOWN, b) for b in self.most]
 
-    def unknown_replacements(self) -> list[tuple[Any, Any]]:
-        """Pairs (unknown, least favourable value)."""
-        return [(UNKNOWN, a) for a in self.least]
 
 
 @dataclass
@@ -211,12 +227,21 @@ class InvariantSet:
     def of_kind(self, kind: str) -> list[Invariant]:
         return [i for i in self.invariants if i.kind == kind]
 
-    def pairs(self, kind: str) -> list[tuple[str, Any, Any]]:
-        """(fact, from, to) pairs the monotone / unknown_not_rewarded invariants compare."""
+    def variation_problems(self, path: str, outcomes: dict[Any, str]) -> list[tuple[str, Any, Any]]:
+        """(invariant id, from value, to value) for every fact-variation invariant the outcomes violate.
+
+        ``outcomes`` maps each value of fact ``path`` to the outcome of one
+        proposal with that value (everything else unchanged).
+        """
+        order = self.orders.get(path)
+        if order is None:
+            return []
         out = []
-        for path, order in self.orders.items():
-            pairs = order.improvements() if kind == "monotone" else order.unknown_replacements()
-            out.extend((path, a, b) for a, b in pairs)
+        for inv in self.invariants:
+            if inv.kind == "monotone":
+                out.extend((inv.id, a, b) for a, b in monotone(order, outcomes))
+            elif inv.kind == "unknown_not_rewarded":
+                out.extend((inv.id, a, b) for a, b in unknown_not_rewarded(order, outcomes, inv.data.yes_from))
         return out
 
 
@@ -243,6 +268,9 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
                                     line=doc.line_of(loc + ("id",)), field="id"))
         seen.add(item.id)
         premise = None
+        if item.cite is None:
+            problems.append(Problem(doc.name, f"invariant {item.id}: 'cite' ontbreekt: noem de passage die de invariant "
+                                    f"beschermt / missing the passage it protects", line=doc.line_of(loc), field="cite"))
         if item.kind == "outcome_bound":
             if item.when is None or (item.at_least is None and item.at_most is None):
                 problems.append(Problem(doc.name, f"invariant {item.id}: outcome_bound verwacht 'when' en 'at_least' "
@@ -290,12 +318,23 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
     return InvariantSet(file=doc.name, invariants=invariants, orders=orders, descriptive=frozenset(descriptive))
 
 
+def builtin_invariants() -> list[Invariant]:
+    """The invariants every rule set must satisfy, also without an invariants file."""
+    def make(kind: str, nl: str, en: str) -> Invariant:
+        return Invariant(InvariantData(id=kind, kind=kind, title=Text(nl=nl, en=en)), None, None)
+    return [make("one_outcome", "Precies één uitkomst", "Exactly one outcome"),
+            make("reasons_cited", "Elk advies heeft een geciteerd argument", "Every advice has a cited reason"),
+            make("deterministic", "Hetzelfde voorstel, hetzelfde advies", "Same proposal, same advice")]
+
+
 def citation_problems(invariants: InvariantSet, ruleset: RuleSet) -> list[str]:
     """Invariants whose cited quote or section heading is not in the rule set's source document."""
     source = ruleset.source_text or ""
     out = []
     for inv in invariants.invariants:
         cite = inv.data.cite
+        if cite is None:
+            continue
         if not quote_in_source(cite.quote, source):
             out.append(f"invariant {inv.id}: citaat staat niet in de bron / quote not in the source")
         if not quote_in_source(cite.section, source):

@@ -1,0 +1,691 @@
+"""Static and exhaustive analysis of a rule set, for the people who maintain the rules.
+
+Static: problems that make a rule set unloadable (duplicate ids, unknown
+facts, values outside a fact's domain) become findings, one per rule; then
+citations, unused conclusions, rules that can never fire and the validity
+period are checked.
+
+Exhaustive: every combination of the decision-relevant facts (unknown
+included) is covered. The raw product is far too large to enumerate, so it
+is reduced soundly, derived from the parsed conditions, never written by hand:
+
+1. value classes: per fact, values that no condition tells apart form one class;
+2. facts no rule reads drop out;
+3. only the *reachable combinations of intermediate results* are evaluated.
+   The outcome depends on the facts only through the conclusions drawn by
+   rules that read facts alone, the fact tests inside rules that read
+   conclusions, and the invariant premises (together: the *signature*).
+   The reachable signatures are enumerated by splitting the conditions into
+   independent fact groups and, within a group, branching on one fact's
+   classes and simplifying; each raw combination is counted exactly once.
+
+One witness proposal per signature is evaluated through the same engine the
+command line uses (:func:`engine.pipeline.evaluator_for`, ``single_outcome``)
+and the engine's conclusions are compared with the predicted signature. For
+the fact-variation invariants (monotonicity, unknown) the same enumeration
+runs on k copies of the conditions, one per class of the varied fact, so
+every (proposal, variation) pair is covered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import conditions as C
+from .errors import EngineError, RuleError
+from .facts import FactSpec
+from .i18n import OUTCOME_RANK
+from .invariants import (InvariantSet, builtin_invariants, citation_problems, load_invariants, outcome_bound,
+                         proposal_data, reasons_cited)
+from .proposal import UNKNOWN
+from .ruleset import RuleSet, load_ruleset, quote_in_source
+
+REDUCTION = ("waardeklassen per feit, ongelezen feiten weggelaten, alleen bereikbare combinaties van "
+             "tussenconclusies (onafhankelijke feitgroepen, vertakken per klasse) / value classes per fact, "
+             "unread facts dropped, only reachable combinations of intermediate conclusions (independent fact "
+             "groups, branching per class)")
+
+
+@dataclass
+class Finding:
+    """One static finding: an error makes ``check`` fail, a warning does not."""
+
+    severity: str  # "error" | "warning"
+    message: str
+    where: str = ""
+
+    def render(self) -> str:
+        label = {"error": "FOUT / ERROR", "warning": "WAARSCHUWING / WARNING"}[self.severity]
+        return f"{label}: {self.where + ': ' if self.where else ''}{self.message}"
+
+
+@dataclass
+class Violation:
+    """An invariant that does not hold, with a minimal counterexample."""
+
+    invariant: str
+    message: str
+    facts: dict[str, Any]
+    changed: tuple[str, Any, Any] | None = None  # (fact, from, to) for fact-variation invariants
+    outcomes: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    ruleset: RuleSet | None
+    invariants: InvariantSet | None
+    findings: list[Finding] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    raw: int = 0
+    reduced: int = 0
+    seconds: float = 0.0
+    outcome_counts: Counter = field(default_factory=Counter)
+    raw_outcome_counts: Counter = field(default_factory=Counter)
+    never_fired: list[str] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)  # invariant id -> number of cases checked
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.violations) or any(f.severity == "error" for f in self.findings)
+
+
+# --- value classes and condition simplification -------------------------------------------------
+
+Label = tuple
+System = tuple  # tuple[(label, condition), ...]
+
+
+def _tests(conds: Iterable[C.Condition]) -> dict[str, set[C.FactTest]]:
+    out: dict[str, set[C.FactTest]] = {}
+    for cond in conds:
+        for leaf in C.leaves(cond):
+            if isinstance(leaf, C.FactTest):
+                out.setdefault(leaf.path, set()).add(leaf)
+    return out
+
+
+def _candidates(spec: FactSpec, tests: set[C.FactTest]) -> list[Any]:
+    if spec.kind == "enum":
+        return list(spec.domain)
+    bounds = sorted({t.value for t in tests if t.op in C.NUMERIC})
+    points: list[Any] = [None]
+    for i, b in enumerate(bounds):
+        points += [b - 1 if i == 0 else (bounds[i - 1] + b) / 2, b]
+    return points + ([bounds[-1] + 1] if bounds else [0])
+
+
+def value_classes(specs: dict[str, FactSpec], conds: Iterable[C.Condition]) -> dict[str, list[tuple[Any, ...]]]:
+    """Per fact read by a condition: its values grouped by the answers every test gives (unknown first)."""
+    out = {}
+    for path, tests in _tests(conds).items():
+        ordered = sorted(tests, key=repr)
+        groups: dict[tuple, list[Any]] = {}
+        for v in _candidates(specs[path], tests):
+            groups.setdefault(tuple(t.holds({path: v}) for t in ordered), []).append(v)
+        out[path] = sorted((tuple(g) for g in groups.values()), key=lambda g: (UNKNOWN not in g and None not in g))
+    return out
+
+
+def representative(cls: tuple[Any, ...]) -> Any:
+    """The value that stands for a class: unknown when it is in the class (a minimal proposal leaves it out)."""
+    for v in (UNKNOWN, None):
+        if v in cls:
+            return v
+    return cls[0]
+
+
+def substitute(cond: C.Condition, path: str, value: Any) -> C.Condition:
+    """``cond`` with fact ``path`` fixed to ``value``, constants folded."""
+    if isinstance(cond, C.FactTest):
+        return C.Always(cond.holds({path: value})) if cond.path == path else cond
+    if isinstance(cond, C.Not):
+        inner = substitute(cond.item, path, value)
+        return C.Always(not inner.value) if isinstance(inner, C.Always) else C.Not(inner)
+    if isinstance(cond, (C.All, C.Any_)):
+        conj = isinstance(cond, C.All)
+        items = []
+        for c in cond.items:
+            s = substitute(c, path, value)
+            if isinstance(s, C.Always):
+                if s.value != conj:
+                    return C.Always(not conj)
+                continue
+            items.append(s)
+        if not items:
+            return C.Always(conj)
+        return items[0] if len(items) == 1 else (C.All(tuple(items)) if conj else C.Any_(tuple(items)))
+    return cond
+
+
+def _canon(cond: C.Condition) -> Any:
+    if isinstance(cond, C.FactTest):
+        return ("f", cond.path, cond.op, cond.value)
+    if isinstance(cond, C.ConclusionTest):
+        return ("c", cond.name)
+    if isinstance(cond, C.Always):
+        return ("k", cond.value)
+    if isinstance(cond, C.Not):
+        return ("not", _canon(cond.item))
+    kind = "all" if isinstance(cond, C.All) else "any"
+    parts = []
+    for c in cond.items:
+        k = _canon(c)
+        parts.extend(k[1] if k[0] == kind else [k])
+    return (kind, frozenset(parts))
+
+
+def _paths(cond: C.Condition) -> set[str]:
+    return {leaf.path for leaf in C.leaves(cond) if isinstance(leaf, C.FactTest)}
+
+
+# --- reachable signatures ------------------------------------------------------------------------
+
+@dataclass
+class Reached:
+    """One reachable signature: a witness assignment and how many raw combinations it stands for."""
+
+    witness: dict[str, Any]
+    count: int
+
+
+class Enumerator:
+    """Enumerates the reachable signatures of a system of (label, condition) pairs, counting raw combinations."""
+
+    def __init__(self, classes: dict[str, list[tuple[Any, ...]]], sizes: dict[str, int]):
+        self.classes = classes
+        self.sizes = sizes
+        self.memo: dict[Any, dict[frozenset, Reached]] = {}
+
+    def run(self, system: System, scope: Iterable[str]) -> dict[frozenset, Reached]:
+        """Signatures over ``scope`` (facts not in the system count with their full domain)."""
+        result = self._reach(system)
+        free = set(scope) - set().union(*(_paths(c) for _, c in system)) if system else set(scope)
+        factor = math.prod(self.sizes[p] for p in free)
+        return {s: Reached(r.witness, r.count * factor) for s, r in result.items()}
+
+    def _reach(self, system: System) -> dict[frozenset, Reached]:
+        forced = frozenset(l for l, c in system if isinstance(c, C.Always) and c.value)
+        rest = tuple((l, c) for l, c in system if not isinstance(c, C.Always) and l not in forced)
+        # Facts read only by entries whose label is already forced no longer matter: count them in full.
+        dropped = set().union(*(_paths(c) for _, c in system)) - set().union(*(_paths(c) for _, c in rest))
+        factor = math.prod(self.sizes[p] for p in dropped)
+        if not rest:
+            return {forced: Reached({}, factor)}
+        key = frozenset((l, _canon(c)) for l, c in rest)
+        res = self.memo.get(key)
+        if res is None:
+            res = self._split(rest)
+            self.memo[key] = res
+        if not forced and factor == 1:
+            return res
+        out: dict[frozenset, Reached] = {}
+        for s, r in res.items():
+            _add(out, s | forced, r.witness, r.count * factor)
+        return out
+
+    def _split(self, rest: System) -> dict[frozenset, Reached]:
+        groups = _components(rest)
+        if len(groups) > 1:
+            acc: dict[frozenset, Reached] = {frozenset(): Reached({}, 1)}
+            for group in groups:
+                sub = self._reach(group)
+                nxt: dict[frozenset, Reached] = {}
+                for s1, r1 in acc.items():
+                    for s2, r2 in sub.items():
+                        _add(nxt, s1 | s2, {**r1.witness, **r2.witness}, r1.count * r2.count)
+                acc = nxt
+            return acc
+        usage = Counter(p for _, c in rest for p in _paths(c))
+        path = max(usage, key=lambda p: (usage[p], p))
+        before = set(usage)
+        out: dict[frozenset, Reached] = {}
+        for cls in self.classes[path]:
+            value = representative(cls)
+            sub_system = tuple((l, substitute(c, path, value)) for l, c in rest)
+            after = set().union(*(_paths(c) for _, c in sub_system))
+            factor = len(cls) * math.prod(self.sizes[p] for p in before - after - {path})
+            for s, r in self._reach(sub_system).items():
+                _add(out, s, {**r.witness, path: value}, r.count * factor)
+        return out
+
+
+def _known(witness: dict[str, Any]) -> int:
+    return sum(1 for v in witness.values() if v not in (UNKNOWN, None))
+
+
+def _add(out: dict[frozenset, Reached], sig: frozenset, witness: dict[str, Any], count: int) -> None:
+    old = out.get(sig)
+    if old is None:
+        out[sig] = Reached(witness, count)
+    else:
+        if _known(witness) < _known(old.witness):
+            old.witness = witness
+        old.count += count
+
+
+def _components(system: System) -> list[System]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    paths = [sorted(_paths(c)) for _, c in system]
+    for ps in paths:
+        for p in ps[1:]:
+            parent[find(p)] = find(ps[0])
+    groups: dict[str, list] = {}
+    for entry, ps in zip(system, paths):
+        groups.setdefault(find(ps[0]), []).append(entry)
+    return [tuple(g) for g in groups.values()]
+
+
+# --- the signature system of a rule set ----------------------------------------------------------
+
+@dataclass
+class Analysis:
+    """What the outcome of a rule set depends on, derived from its parsed conditions."""
+
+    system: System
+    classes: dict[str, list[tuple[Any, ...]]]
+    sizes: dict[str, int]
+    relevant: list[str]  # facts any rule or premise reads
+    base_only: set[str]  # findings drawn only by rules that read facts alone
+    advice_only: list[str]  # rules that read facts alone and draw neither finding nor outcome
+
+    def full_facts(self, specs: dict[str, FactSpec], witness: dict[str, Any]) -> dict[str, Any]:
+        return {p: witness.get(p, None if s.kind == "number" else UNKNOWN) for p, s in specs.items()}
+
+    def class_of(self, path: str, value: Any) -> int | None:
+        for i, cls in enumerate(self.classes.get(path, [])):
+            if value in cls:
+                return i
+        return None
+
+
+def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
+    entries: list[tuple[Label, C.Condition]] = []
+    base, derived_findings, advice_only = set(), set(), []
+    for rule in ruleset.rules:
+        cond, then = rule.condition, rule.then
+        if not C.conclusion_names(cond):
+            if then.finding:
+                entries.append((("finding", then.finding), cond))
+                base.add(then.finding)
+            if then.outcome:
+                entries.append((("rule", rule.id), cond))
+            if not then.finding and not then.outcome:
+                advice_only.append(rule.id)
+        else:
+            if then.finding:
+                derived_findings.add(then.finding)
+            for leaf in C.leaves(cond):
+                if isinstance(leaf, C.FactTest):
+                    entries.append((("leaf", leaf.path, leaf.op, leaf.value), leaf))
+    for inv in invariants.of_kind("outcome_bound"):
+        entries.append((("premise", inv.id), inv.premise))
+    every = [r.condition for r in ruleset.rules] + [c for _, c in entries]
+    classes = value_classes(ruleset.facts, every)
+    specs = ruleset.facts
+    sizes = {p: (len(specs[p].domain) if specs[p].kind == "enum" else len(classes[p])) for p in classes}
+    relevant = [p for p in specs if p in classes]
+    unique = tuple(dict.fromkeys(entries))
+    return Analysis(unique, classes, sizes, relevant, base - derived_findings, advice_only)
+
+
+# --- static checks -------------------------------------------------------------------------------
+
+def static_findings(ruleset: RuleSet, day: dt.date) -> list[Finding]:
+    out: list[Finding] = []
+    meta = ruleset.meta
+    source = ruleset.source_text
+    if source is None:
+        out.append(Finding("error", f"brondocument ontbreekt / source document missing: {meta.source.path}", "ruleset.yaml"))
+    for rule in ruleset.rules:
+        where = f"{rule.file}:{rule.line} {rule.id}" if rule.line else f"{rule.file} {rule.id}"
+        cite = rule.data.cite
+        if cite.file != meta.source.file:
+            out.append(Finding("error", f"citeert '{cite.file}', de bron is '{meta.source.file}' / cites another file", where))
+        if source is not None and not quote_in_source(cite.quote, source):
+            out.append(Finding("error", f"citaat staat niet in de bron / quote not in the source: \u201c{cite.quote}\u201d", where))
+        if source is not None and not quote_in_source(cite.section, source):
+            out.append(Finding("error", f"sectie staat niet in de bron / section heading not in the source: '{cite.section}'", where))
+    read = {n for r in ruleset.rules for n in C.conclusion_names(r.condition)}
+    for name, ids in ruleset.producers.items():
+        if name not in read:
+            out.append(Finding("warning", f"conclusie '{name}' wordt door geen regel gebruikt / conclusion nothing uses "
+                                          f"(getrokken door / drawn by {', '.join(ids)})", ruleset.by_id[ids[0]].file))
+    if meta.valid_until is not None and day > meta.valid_until:
+        out.append(Finding("warning", f"regelset geldig tot en met {meta.valid_until}, toetsdatum {day} / rule set past "
+                                      f"its validity date", "ruleset.yaml"))
+    elif day < meta.valid_from:
+        out.append(Finding("warning", f"regelset geldt pas vanaf {meta.valid_from}, toetsdatum {day} / rule set not yet "
+                                      f"valid", "ruleset.yaml"))
+    return out
+
+
+def never_satisfiable(ruleset: RuleSet, analysis: Analysis) -> list[str]:
+    """Rules reading facts alone whose condition no combination of values satisfies."""
+    out = []
+    for rule in ruleset.rules:
+        if C.conclusion_names(rule.condition):
+            continue
+        if _satisfying(rule.condition, analysis) is None:
+            out.append(rule.id)
+    return out
+
+
+def _satisfying(cond: C.Condition, analysis: Analysis) -> dict[str, Any] | None:
+    label = ("sat",)
+    reached = Enumerator(analysis.classes, analysis.sizes).run(((label, cond),), _paths(cond))
+    for sig, r in reached.items():
+        if label in sig:
+            return r.witness
+    return None
+
+
+# --- the exhaustive run --------------------------------------------------------------------------
+
+class Judge:
+    """Evaluates facts through the command line's engine and remembers what fired."""
+
+    def __init__(self, ruleset: RuleSet):
+        from .pipeline import evaluator_for
+
+        self.ruleset = ruleset
+        self.evaluator = evaluator_for(ruleset)
+        self.fired: set[str] = set()
+        self.evaluations = 0
+
+    def trace(self, facts: dict[str, Any]):
+        self.evaluations += 1
+        trace = self.evaluator.evaluate(facts)
+        self.fired.update(trace.fired)
+        return trace
+
+    def outcome(self, facts: dict[str, Any]) -> str | None:
+        """The one outcome, or None when the rule base gives none or several."""
+        from .evaluate import single_outcome
+
+        try:
+            return single_outcome(self.evaluator, self.trace(facts))
+        except EngineError:
+            return None
+
+    def outcomes(self, facts: dict[str, Any]) -> list[str]:
+        trace = self.trace(facts)
+        return [self.ruleset.by_id[i].then.outcome for i in self.evaluator.outcome_rules(trace)]
+
+
+def _describe(ruleset: RuleSet, facts: dict[str, Any]) -> str:
+    known = {p: v for p, v in facts.items() if v not in (UNKNOWN, None)}
+    return ", ".join(f"{p}={v}" for p, v in known.items()) or "alles onbekend / everything unknown"
+
+
+def _minimise(facts: dict[str, Any], keep: set[str], still: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """Leave out (set to unknown) every known fact the violation does not need."""
+    current = dict(facts)
+    for path, value in facts.items():
+        if path in keep or value in (UNKNOWN, None):
+            continue
+        trial = dict(current)
+        trial[path] = None if value is not None and not isinstance(value, str) else UNKNOWN
+        if still(trial):
+            current = trial
+    return current
+
+
+def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
+               progress: Callable[[str], None] | None = None) -> None:
+    """Cover the whole decision space; fill ``report`` with counts and violations."""
+    started = time.perf_counter()
+    specs = ruleset.facts
+    analysis = analyse(ruleset, invariants)
+    judge = Judge(ruleset)
+    enum = Enumerator(analysis.classes, analysis.sizes)
+    reached = enum.run(analysis.system, analysis.relevant)
+    report.raw = math.prod(analysis.sizes[p] for p in analysis.relevant)
+    assert sum(r.count for r in reached.values()) == report.raw, "telling klopt niet / count mismatch"
+    ids = {inv.kind: inv.id for inv in invariants.invariants}
+    one_id = ids.get("one_outcome", "one_outcome")
+    bounds = invariants.of_kind("outcome_bound")
+    outcome_of: dict[frozenset, str | None] = {}
+    checked: Counter = Counter()
+    for sig, r in reached.items():
+        facts = analysis.full_facts(specs, r.witness)
+        trace = judge.trace(facts)
+        outcomes = [ruleset.by_id[i].then.outcome for i in judge.evaluator.outcome_rules(trace)]
+        _verify_signature(ruleset, analysis, sig, trace, facts)
+        outcome = outcomes[0] if len(set(outcomes)) == 1 else None
+        outcome_of[sig] = outcome
+        checked[one_id] += 1
+        if outcome is None:
+            _report_no_single(report, ruleset, judge, one_id, facts, outcomes)
+            continue
+        report.outcome_counts[outcome] += 1
+        report.raw_outcome_counts[outcome] += r.count
+        for inv in bounds:
+            if ("premise", inv.id) in sig:
+                checked[inv.id] += 1
+                if not outcome_bound(outcome, inv.data.at_least, inv.data.at_most):
+                    _report_bound(report, ruleset, judge, inv, facts, outcome)
+    report.reduced = len(reached)
+    if progress:
+        progress(f"{len(reached)} signaturen geëvalueerd / signatures evaluated")
+    _variations(ruleset, invariants, analysis, enum, judge, outcome_of, report, checked)
+    _advice_checks(ruleset, invariants, analysis, reached, judge, report, checked)
+    report.never_fired = [r.id for r in ruleset.rules if r.id not in judge.fired]
+    report.checked = dict(checked)
+    report.seconds = time.perf_counter() - started
+
+
+def _verify_signature(ruleset: RuleSet, analysis: Analysis, sig: frozenset, trace, facts: dict[str, Any]) -> None:
+    """The engine must draw exactly the conclusions the analysis predicted; otherwise the reduction is unsound."""
+    for name in analysis.base_only:
+        if (name in trace.conclusions) != (("finding", name) in sig):
+            raise EngineError(f"analyse en regelmachine verschillen over conclusie '{name}' / analysis and engine "
+                              f"disagree ({_describe(ruleset, facts)})")
+    for label in sig:
+        if label[0] == "rule" and label[1] not in trace.fired:
+            raise EngineError(f"analyse en regelmachine verschillen over regel {label[1]} / analysis and engine disagree")
+
+
+def _report_no_single(report: Report, ruleset: RuleSet, judge: Judge, inv_id: str, facts: dict[str, Any],
+                      outcomes: list[str]) -> None:
+    small = _minimise(facts, set(), lambda f: len(set(judge.outcomes(f))) != 1)
+    found = judge.outcomes(small)
+    fired = [i for i in judge.evaluator.outcome_rules(judge.trace(small))]
+    what = (f"{len(set(found))} uitkomsten / outcomes ({', '.join(fired)})" if fired
+            else "geen uitkomst / no outcome")
+    report.violations.append(Violation(inv_id, what, small, outcomes=tuple(found)))
+
+
+def _report_bound(report: Report, ruleset: RuleSet, judge: Judge, inv, facts: dict[str, Any], outcome: str) -> None:
+    def still(f: dict[str, Any]) -> bool:
+        o = judge.outcome(f)
+        return o is not None and C.evaluate(inv.premise, f, frozenset()) and \
+            not outcome_bound(o, inv.data.at_least, inv.data.at_most)
+    small = _minimise(facts, set(), still)
+    got = judge.outcome(small) or outcome
+    bound = " en ".join(x for x in (f"ten minste / at least {inv.data.at_least}" if inv.data.at_least else "",
+                                    f"hooguit / at most {inv.data.at_most}" if inv.data.at_most else "") if x)
+    report.violations.append(Violation(inv.id, f"uitkomst / outcome {got}, verwacht / expected {bound}", small,
+                                       outcomes=(got,)))
+
+
+def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, enum: Enumerator, judge: Judge,
+                outcome_of: dict[frozenset, str | None], report: Report, checked: Counter) -> None:
+    """Monotonicity and unknown: vary one fact over all its classes, for every reachable rest."""
+    specs = ruleset.facts
+    kinds = {inv.id for inv in invariants.invariants if inv.kind in ("monotone", "unknown_not_rewarded")}
+    if not kinds:
+        return
+    reported: set[tuple] = set()
+    for path, order in invariants.orders.items():
+        classes = analysis.classes.get(path)
+        if not classes or len(classes) < 2:
+            continue
+        values = [representative(c) for c in classes]
+        system = tuple(((i, label), substitute(cond, path, v)) for i, v in enumerate(values)
+                       for label, cond in analysis.system)
+        scope = [p for p in analysis.relevant if p != path]
+        for sig, r in Enumerator(analysis.classes, analysis.sizes).run(system, scope).items():
+            per_class = []
+            for i in range(len(values)):
+                part = frozenset(label for (j, label) in sig if j == i)
+                if part not in outcome_of:
+                    outcome_of[part] = judge.outcome(analysis.full_facts(specs, {**r.witness, path: values[i]}))
+                per_class.append(outcome_of[part])
+            if any(o is None for o in per_class):
+                continue  # already reported as a one-outcome violation
+            outcomes = {v: per_class[analysis.class_of(path, v)] for v in specs[path].domain
+                        if analysis.class_of(path, v) is not None}
+            for inv_id in kinds:
+                checked[inv_id] += 1
+            for inv_id, a, b in invariants.variation_problems(path, outcomes):
+                key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
+                if key in reported:
+                    continue
+                reported.add(key)
+                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
+                                  analysis.full_facts(specs, r.witness))
+
+
+def _report_variation(report: Report, ruleset: RuleSet, invariants: InvariantSet, judge: Judge, inv_id: str,
+                      path: str, a: Any, b: Any, facts: dict[str, Any]) -> None:
+    def outcomes_for(f: dict[str, Any]) -> dict[Any, str] | None:
+        got = {}
+        for v in ruleset.facts[path].domain:
+            o = judge.outcome({**f, path: v})
+            if o is None:
+                return None
+            got[v] = o
+        return got
+
+    def still(f: dict[str, Any]) -> bool:
+        got = outcomes_for(f)
+        return got is not None and (inv_id, a, b) in invariants.variation_problems(path, got)
+
+    small = _minimise({**facts, path: a}, {path}, still)
+    oa, ob = judge.outcome({**small, path: a}), judge.outcome({**small, path: b})
+    report.violations.append(Violation(
+        inv_id, f"{path}: {a} → {b} geeft / gives {oa} → {ob}", {**small, path: a}, changed=(path, a, b),
+        outcomes=(oa or "?", ob or "?")))
+
+
+def _advice_checks(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, reached: dict[frozenset, Reached],
+                   judge: Judge, report: Report, checked: Counter) -> None:
+    """Reasons and determinism on the advice: one witness per signature, plus one per advice-only rule."""
+    from .pipeline import advise_data
+
+    reasons_id = next((i.id for i in invariants.invariants if i.kind == "reasons_cited"), None)
+    det_id = next((i.id for i in invariants.invariants if i.kind == "deterministic"), None)
+    witnesses = [r.witness for r in reached.values()]
+    for rule in ruleset.rules:  # rules that share a finding with another need a witness of their own
+        rid = rule.id
+        if rid not in judge.fired and not C.conclusion_names(rule.condition):
+            w = _satisfying(ruleset.by_id[rid].condition, analysis)
+            if w is not None:
+                witnesses.append(w)
+    day = dt.date(2000, 1, 1)
+    renderings: dict[int, str] = {}
+    for n, w in enumerate(witnesses):
+        facts = analysis.full_facts(ruleset.facts, w)
+        if judge.outcome(facts) is None:
+            continue
+        data = proposal_data(ruleset, facts)
+        advice = advise_data(ruleset, data, day=day)
+        judge.fired.update(u.rule for u in advice.trace)
+        if reasons_id:
+            checked[reasons_id] += 1
+            problems = reasons_cited(advice, ruleset)
+            if problems:
+                report.violations.append(Violation(reasons_id, "; ".join(problems), facts, outcomes=(advice.outcome,)))
+        if det_id and n % max(1, len(witnesses) // 200) == 0:
+            renderings[n] = advice.model_dump_json()
+    if det_id and renderings:
+        # Same proposals again, in reverse order, in this process and in a fresh one.
+        order = sorted(renderings, reverse=True)
+        again = {n: advise_data(ruleset, proposal_data(ruleset, analysis.full_facts(ruleset.facts, witnesses[n])),
+                                day=day).model_dump_json() for n in order}
+        other = _in_fresh_process(ruleset.folder, [proposal_data(ruleset, analysis.full_facts(ruleset.facts, witnesses[n]))
+                                                   for n in order], day)
+        for i, n in enumerate(order):
+            checked[det_id] += 1
+            same = {renderings[n], again[n]} | ({other[i]} if other is not None else set())
+            if len(same) != 1:
+                report.violations.append(Violation(det_id, "ander advies bij herhaling / different advice on repetition",
+                                                   analysis.full_facts(ruleset.facts, witnesses[n])))
+
+
+def _fresh_worker(folder: str, items: list[dict[str, Any]], day_iso: str) -> list[str]:
+    from .pipeline import advise_data
+
+    ruleset = load_ruleset(folder)
+    day = dt.date.fromisoformat(day_iso)
+    return [advise_data(ruleset, d, day=day).model_dump_json() for d in items]
+
+
+def _in_fresh_process(folder: Path, items: list[dict[str, Any]], day: dt.date) -> list[str] | None:
+    """The advice on ``items`` computed by a new process (which builds its own evaluator)."""
+    import multiprocessing
+
+    try:
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            return pool.apply(_fresh_worker, (str(folder), items, day.isoformat()))
+    except (OSError, RuntimeError):  # no processes available: the in-process repetition still runs
+        return None
+
+
+# --- the whole check -----------------------------------------------------------------------------
+
+def check_folder(folder: str | Path, day: dt.date, *, exhaustive_run: bool = True,
+                 progress: Callable[[str], None] | None = None) -> Report:
+    """Static and exhaustive analysis of one rule set folder."""
+    try:
+        ruleset = load_ruleset(folder)
+    except RuleError as exc:
+        report = Report(None, None)
+        report.findings = [Finding("error", p.render()) for p in exc.problems]
+        return report
+    return check_ruleset(ruleset, day, exhaustive_run=exhaustive_run, progress=progress)
+
+
+def check_ruleset(ruleset: RuleSet, day: dt.date, *, exhaustive_run: bool = True,
+                  progress: Callable[[str], None] | None = None) -> Report:
+    report = Report(ruleset, None)
+    report.findings = static_findings(ruleset, day)
+    try:
+        invariants = load_invariants(ruleset)
+    except RuleError as exc:
+        report.findings += [Finding("error", p.render()) for p in exc.problems]
+        return report
+    report.invariants = invariants
+    if invariants.file is None:
+        report.findings.append(Finding("warning", "geen invariants.yaml: alleen de vaste invarianten / no invariants.yaml: "
+                                                  "built-in invariants only", str(ruleset.folder)))
+        invariants.invariants = builtin_invariants()
+    report.findings += [Finding("error", m, invariants.file or "") for m in citation_problems(invariants, ruleset)]
+    analysis = analyse(ruleset, invariants)
+    for rid in never_satisfiable(ruleset, analysis):
+        r = ruleset.by_id[rid]
+        report.findings.append(Finding("error", "voorwaarde kan nooit gelden: de regel vuurt nooit / condition can never "
+                                                "hold: the rule never fires", f"{r.file}:{r.line} {rid}"))
+    uncovered = [p for p in analysis.relevant if p not in invariants.orders and p not in invariants.descriptive
+                 and ruleset.facts[p].decision]
+    if uncovered and invariants.file:
+        report.findings.append(Finding("warning", "feiten zonder gunstige richting (favourability) en niet 'descriptive' / "
+                                                  "facts without favourability order: " + ", ".join(uncovered),
+                                       invariants.file))
+    if exhaustive_run:
+        exhaustive(ruleset, invariants, report, progress)
+    return report
