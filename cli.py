@@ -18,6 +18,7 @@ from engine.commands.common import (LANGS, date_option, guarded, load_all, parse
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("engine.commands.check", "check", "Controleer een regelset: statisch en uitputtend tegen de invarianten."),
     "explain": ("engine.commands.explain", "explain", "Beslisroute als boom: welke regels golden en waarom (niet)."),
     "whatif": ("engine.commands.whatif", "whatif", "Wat als? Toets een variant of zoek wat het advies verandert."),
     "new": ("engine.commands.new", "new", "Vraaggesprek dat een voorstelbestand schrijft (alleen vragen die ertoe doen)."),

@@ -89,6 +89,7 @@ class Report:
     raw_outcome_counts: Counter = field(default_factory=Counter)
     never_fired: list[str] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)  # invariant id -> number of cases checked
+    evaluations: int = 0  # engine evaluations in all
 
     @property
     def failed(self) -> bool:
@@ -484,6 +485,7 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
     _advice_checks(ruleset, invariants, analysis, reached, judge, report, checked)
     report.never_fired = [r.id for r in ruleset.rules if r.id not in judge.fired]
     report.checked = dict(checked)
+    report.evaluations = judge.evaluations
     report.seconds = time.perf_counter() - started
 
 

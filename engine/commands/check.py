@@ -1,0 +1,134 @@
+"""``regiotoets check``: prove a rule set consistent, statically and over the whole decision space.
+
+Exit codes: 0 no violations (warnings allowed), 1 a violation or a static
+error in the rules, 2 bad input (unknown region, bad date, missing folder).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine.commands.common import date_option, fail, guarded, parse_day, region_options, rules_root
+
+SHOWN_PER_INVARIANT = 5
+
+
+@click.command("check")
+@region_options
+@date_option
+@click.option("--save-counterexamples", "save_dir", type=click.Path(file_okay=False), default=None,
+              help="Schrijf elk tegenvoorbeeld als voorstelbestand in deze map (voor 'regiotoets evaluate').")
+@click.option("--static-only", is_flag=True, help="Alleen de statische controles, zonder de uitputtende toets.")
+@guarded
+def check(region, rules_dir, date_, save_dir, static_only):
+    """Controleer een regelset: statisch en over de volledige beslisruimte (exit 1 bij een schending)."""
+    from engine.check import REDUCTION, check_folder
+    from engine.errors import InputError, RuleError
+    from engine.registry import choose
+
+    day = parse_day(date_)
+    if save_dir is not None and not Path(save_dir).is_dir():
+        fail(f"--save-counterexamples: map bestaat niet / folder does not exist: {save_dir}")
+    try:
+        folder = choose(region, day, rules_root(rules_dir)).folder
+    except RuleError as exc:
+        folder = _broken_folder(exc, region, rules_root(rules_dir))
+        if folder is None:
+            raise
+    except InputError:
+        raise
+    report = check_folder(folder, day, exhaustive_run=not static_only)
+    echo = click.echo
+    name = report.ruleset.meta.id if report.ruleset else str(folder)
+    echo(f"Regelset / rule set: {name} ({folder})")
+    errors = [f for f in report.findings if f.severity == "error"]
+    warnings = [f for f in report.findings if f.severity == "warning"]
+    echo(f"\nStatische controle / static check: {len(errors)} fout(en) / errors, {len(warnings)} waarschuwing(en) / warnings")
+    for f in report.findings:
+        echo(f"  {f.render()}")
+    if report.ruleset is not None and not static_only and report.invariants is not None:
+        echo("\nUitputtende toets / exhaustive check")
+        echo(f"  reductie / reduction: {REDUCTION}")
+        echo(f"  gedekte combinaties / combinations covered: {report.raw:,}".replace(",", "."))
+        echo(f"  geëvalueerd (gereduceerd) / evaluated (reduced): {report.reduced:,}".replace(",", "."))
+        rate = report.evaluations / report.seconds if report.seconds else 0.0
+        echo(f"  evaluaties door de regelmachine / engine evaluations: {report.evaluations} "
+             f"(incl. varianten en verkleinen van tegenvoorbeelden / incl. variations and minimising)")
+        echo(f"  tijd / time: {report.seconds:.1f} s — {rate:.0f} evaluaties/s (evaluations/s), "
+             f"{report.raw / max(report.seconds, 1e-9):.3g} gedekte combinaties/s (combinations covered/s)")
+        echo("  uitkomsten / outcomes (gereduceerd / reduced | gedekt / covered):")
+        for outcome, n in sorted(report.outcome_counts.items()):
+            echo(f"    {outcome:<26} {n:>8} | {report.raw_outcome_counts[outcome]:,}".replace(",", "."))
+        echo("  regels die nooit vuurden / rules that never fired: " + (", ".join(report.never_fired) or "geen / none"))
+        echo("  invarianten / invariants (gevallen getoetst / cases checked):")
+        for inv in report.invariants.invariants:
+            bad = sum(1 for v in report.violations if v.invariant == inv.id)
+            status = "OK" if not bad else f"{bad} SCHENDING(EN) / VIOLATION(S)"
+            echo(f"    {inv.id:<28} {report.checked.get(inv.id, 0):>7}  {status}")
+    if report.violations:
+        echo(f"\nSchendingen / violations: {len(report.violations)}")
+        shown: dict[str, int] = {}
+        for n, v in enumerate(report.violations, 1):
+            shown[v.invariant] = shown.get(v.invariant, 0) + 1
+            if shown[v.invariant] <= SHOWN_PER_INVARIANT:
+                echo(f"  [{v.invariant}] {v.message}")
+                echo(f"      tegenvoorbeeld / counterexample: {_facts_text(v.facts)}")
+            if save_dir:
+                for path in _save(report, v, n, Path(save_dir), day):
+                    if shown[v.invariant] <= SHOWN_PER_INVARIANT:
+                        echo(f"      opgeslagen / saved: {path}")
+        hidden = {k: c - SHOWN_PER_INVARIANT for k, c in shown.items() if c > SHOWN_PER_INVARIANT}
+        for k, c in hidden.items():
+            echo(f"  [{k}] en nog {c} / and {c} more" + (" (alle opgeslagen / all saved)" if save_dir else ""))
+    if report.failed:
+        echo("\nResultaat / result: NIET IN ORDE / FAILED")
+        sys.exit(1)
+    echo("\nResultaat / result: in orde / OK — geen schendingen / no violations")
+
+
+def _broken_folder(exc, region, root):
+    """The folder of a rule set that does not load, so its problems become findings instead of an abort."""
+    from engine.registry import installed
+
+    try:
+        found = [i for i in installed(root) if i.meta is None or region is None or i.meta.region == region]
+    except Exception:
+        return None
+    return found[0].folder if len(found) == 1 else None
+
+
+def _facts_text(facts: dict) -> str:
+    known = [f"{p}={v}" for p, v in facts.items() if v not in ("unknown", None)]
+    return ", ".join(known) or "alles onbekend / everything unknown"
+
+
+def _save(report, violation, n: int, folder: Path, day) -> list[str]:
+    """Write the counterexample (and, for a fact variation, its variant) as proposal files."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    from engine.commands.common import write_output
+    from engine.invariants import proposal_data
+
+    ruleset = report.ruleset
+    variants = [("", violation.facts)]
+    if violation.changed:
+        path, _a, b = violation.changed
+        variants.append(("-na", {**violation.facts, path: b}))
+    written = []
+    for suffix, facts in variants:
+        title = f"Tegenvoorbeeld {violation.invariant} #{n}{suffix}"
+        data = proposal_data(ruleset, facts, title=title, day=day.isoformat())
+        yaml = YAML()
+        yaml.default_flow_style = False
+        buf = io.StringIO()
+        yaml.dump(data, buf)
+        header = f"# {violation.invariant}: {violation.message}\n"
+        target = folder / f"{violation.invariant}-{n:03d}{suffix}.yaml"
+        write_output(header + buf.getvalue(), str(target))
+        written.append(str(target))
+    return written
