@@ -1,0 +1,228 @@
+"""``regiotoets check``: static findings, the exhaustive run, seeded defects and the soundness of the reduction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import shutil
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from engine.check import analyse, check_folder
+from engine.invariants import load_invariants
+from engine.ruleset import load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+FOODVALLEY = ROOT / "rules" / "foodvalley"
+BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
+DAY = dt.date(2025, 6, 1)
+# Reported to the rule maintainers: unknown cost components are read as present (FV-INK-05/06/07 test "no" only).
+KNOWN_FOODVALLEY = {("onbekend_is_geen_ja", f"procurement.cost_components.{c}")
+                    for c in ("direct_staff", "risk_surcharge", "accommodation", "capital")}
+
+
+def broken_copy(name: str, target: Path) -> Path:
+    """A copy of the FoodValley rule set with the defect of ``tests/fixtures/broken/<name>.yaml`` applied."""
+    yaml = YAML(typ="safe")
+    patch = yaml.load((BROKEN / f"{name}.yaml").read_text(encoding="utf-8"))
+    folder = target / name / "foodvalley"
+    shutil.copytree(FOODVALLEY, folder)
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in ("ruleset.yaml", "invariants.yaml"):
+            continue
+        data = yaml.load(path.read_text(encoding="utf-8"))
+        for rule in data["rules"]:
+            rule.update(patch.get("replace", {}).get(rule["id"], {}))
+        out = YAML()
+        with path.open("w", encoding="utf-8") as fh:
+            out.dump(data, fh)
+    if patch.get("add"):
+        with (folder / "85-defect.yaml").open("w", encoding="utf-8") as fh:
+            YAML().dump({"rules": patch["add"]}, fh)
+    return folder
+
+
+def broken_names() -> list[str]:
+    return sorted(p.stem for p in BROKEN.glob("*.yaml"))
+
+
+def violated(report) -> set[tuple[str, str | None]]:
+    return {(v.invariant, v.changed[0] if v.changed else None) for v in report.violations}
+
+
+@pytest.fixture(scope="module")
+def foodvalley_report():
+    return check_folder(FOODVALLEY, DAY)
+
+
+def test_foodvalley_static_check_is_clean(foodvalley_report):
+    assert [f.render() for f in foodvalley_report.findings if f.severity == "error"] == []
+
+
+def test_foodvalley_exhaustive_covers_everything_in_time(foodvalley_report):
+    r = foodvalley_report
+    assert r.raw > 10**20 and 0 < r.reduced < 100_000
+    assert sum(r.raw_outcome_counts.values()) + 0 <= r.raw
+    assert r.never_fired == []
+    assert r.seconds < 60
+    assert set(r.outcome_counts) >= {"participate", "decline", "insufficient_information"}
+
+
+def test_foodvalley_has_only_the_reported_violations(foodvalley_report):
+    assert violated(foodvalley_report) <= KNOWN_FOODVALLEY
+
+
+@pytest.mark.parametrize("name", broken_names())
+def test_check_finds_each_seeded_defect(name, tmp_path):
+    folder = broken_copy(name, tmp_path)
+    expected = YAML(typ="safe").load((BROKEN / f"{name}.yaml").read_text(encoding="utf-8"))["violates"]
+    report = check_folder(folder, DAY)
+    assert report.failed
+    found = {v.invariant for v in report.violations}
+    assert expected in found
+    # every counterexample is a proposal the engine really gets wrong
+    from engine.invariants import proposal_data
+    from engine.pipeline import advise_data
+    v = next(v for v in report.violations if v.invariant == expected)
+    rs = report.ruleset
+    if expected != "precies_een_uitkomst":
+        data = proposal_data(rs, v.facts)
+        assert advise_data(rs, data, day=DAY).outcome == v.outcomes[0]
+
+
+def test_unloadable_rules_become_findings_per_rule(tmp_path):
+    folder = tmp_path / "foodvalley"
+    shutil.copytree(FOODVALLEY, folder)
+    (folder / "85-typo.yaml").write_text(
+        "rules:\n"
+        "  - id: FV-TYPO-01\n    title: {nl: T, en: T}\n    step: uitkomst\n"
+        "    when: {fact: legal.requird, is: 'yes'}\n    then: {}\n    explain: {nl: x, en: x}\n"
+        "    cite: {file: a, section: b, quote: 'nergens te vinden'}\n"
+        "  - id: FV-WET-01\n    title: {nl: T, en: T}\n    step: uitkomst\n"
+        "    when: {fact: legal.required, is: 'misschien'}\n    then: {}\n    explain: {nl: x, en: x}\n"
+        "    cite: {file: a, section: b, quote: 'nergens te vinden'}\n", encoding="utf-8")
+    report = check_folder(folder, DAY)
+    texts = [f.render() for f in report.findings]
+    assert report.failed and report.ruleset is None
+    assert any("FV-TYPO-01" in t and "legal.requird" in t for t in texts)
+    assert any("FV-WET-01" in t for t in texts)
+
+
+def test_bad_citation_and_validity_are_reported(tmp_path):
+    folder = tmp_path / "foodvalley"
+    shutil.copytree(FOODVALLEY, folder)
+    path = folder / "40-capaciteit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "als er voldoende capaciteit is voor bemensing van de betreffende samenwerking",
+        "als er ruim voldoende capaciteit is", 1), encoding="utf-8")
+    report = check_folder(folder, dt.date(2030, 1, 1), exhaustive_run=False)
+    texts = [f.render() for f in report.findings]
+    assert any("FV-CAP-01" in t and "citaat" in t for t in texts)
+    assert any("WAARSCHUWING" in t and "2030-01-01" in t for t in texts)
+
+
+SMALL_RULESET = """
+id: klein
+region: klein
+name: Kleine regio
+version: "1"
+valid_from: 2020-01-01
+source: {file: 004_af38ee388a5c8a6b.txt, title: Bron, path: bron.txt}
+decision_body: {nl: bestuur, en: board}
+vocabulary:
+  values: [{id: a, nl: A, en: A}, {id: b, nl: B, en: B}]
+  enrichment: [{id: g, nl: G, en: G}]
+steps: [{id: s, nl: S, en: S}]
+"""
+
+SMALL_RULES = """
+rules:
+  - {id: K-R-01, title: {nl: t, en: t}, step: s, when: {fact: legal.required, is: "yes"}, then: {finding: wet},
+     explain: {nl: x, en: x}, cite: {file: 004_af38ee388a5c8a6b.txt, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+  - {id: K-R-02, title: {nl: t, en: t}, step: s, when: {fact: content.values.*.fit, is: conflicts}, then: {finding: botst},
+     explain: {nl: x, en: x}, cite: {file: 004_af38ee388a5c8a6b.txt, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+  - {id: K-R-03, title: {nl: t, en: t}, step: s, when: {fact: enrichment.g.holds, is: "yes"}, then: {finding: rijk},
+     explain: {nl: x, en: x}, cite: {file: 004_af38ee388a5c8a6b.txt, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+  - {id: K-U-01, title: {nl: t, en: t}, step: s, when: {conclusion: wet}, then: {outcome: participate},
+     explain: {nl: x, en: x}, cite: {file: 004_af38ee388a5c8a6b.txt, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+  # defect: financial advantage or enrichment beats a conflict
+  - {id: K-U-02, title: {nl: t, en: t}, step: s, when: {all: [{not: {conclusion: wet}}, {any: [{conclusion: rijk}, {fact: finances.execution.effect, is: better}]}]},
+     then: {outcome: participate}, explain: {nl: x, en: x}, cite: {file: 004_af38ee388a5c8a6b.txt, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+  - {id: K-U-03, title: {nl: t, en: t}, step: s, when: {all: [{not: {conclusion: wet}}, {not: {conclusion: rijk}}, {not: {fact: finances.execution.effect, is: better}}, {fact: capacity.sufficient, is_not: unknown}]},
+     then: {outcome: decline}, explain: {nl: x, en: x}, cite: {file: 004_af38ee388a5c8a6b.txt, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+  - {id: K-U-04, title: {nl: t, en: t}, step: s, when: {all: [{not: {conclusion: wet}}, {not: {conclusion: rijk}}, {not: {fact: finances.execution.effect, is: better}}, {fact: capacity.sufficient, is: unknown}]},
+     then: {outcome: participate_provided}, explain: {nl: x, en: x}, cite: {file: 004_af38ee388a5c8a6b.txt, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+"""
+
+SMALL_INVARIANTS = """
+invariants:
+  - {id: een, kind: one_outcome, title: {nl: t, en: t}, cite: {file: f, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+  - id: inhoud
+    kind: outcome_bound
+    title: {nl: t, en: t}
+    when: {all: [{fact: legal.required, is_not: "yes"}, {fact: content.values.*.fit, is: conflicts}]}
+    at_most: insufficient_information
+    cite: {file: f, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}
+  - {id: monotoon, kind: monotone, title: {nl: t, en: t}, cite: {file: f, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+  - {id: onbekend, kind: unknown_not_rewarded, yes_from: participate_provided, title: {nl: t, en: t}, cite: {file: f, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}}
+favourability:
+  legal.required: [["no"], ["yes"]]
+  content.values.*.fit: [[conflicts], [neutral], [supports]]
+  enrichment.*.holds: [["no"], ["yes"]]
+  finances.*.effect: [[worse], [neutral], [better]]
+  capacity.sufficient: [["no"], ["yes"]]
+"""
+
+
+def _small(tmp_path: Path) -> Path:
+    folder = tmp_path / "klein"
+    folder.mkdir()
+    (folder / "ruleset.yaml").write_text(SMALL_RULESET, encoding="utf-8")
+    (folder / "10-regels.yaml").write_text(SMALL_RULES, encoding="utf-8")
+    (folder / "invariants.yaml").write_text(SMALL_INVARIANTS, encoding="utf-8")
+    shutil.copy(next((FOODVALLEY / "bron").glob("*.txt")), folder / "bron.txt")
+    return folder
+
+
+def test_reduction_is_sound_against_brute_force(tmp_path):
+    """On a small rule set, the reduced check and full enumeration find the same violations."""
+    from engine.check import Judge
+
+    folder = _small(tmp_path)
+    report = check_folder(folder, DAY)
+    rs = report.ruleset
+    inv = load_invariants(rs)
+    analysis = analyse(rs, inv)
+    judge = Judge(rs)
+    paths = analysis.relevant
+    domains = [rs.facts[p].domain for p in paths]
+    base = analysis.full_facts(rs.facts, {})
+    table = {}
+    brute: set[tuple[str, str | None]] = set()
+    for combo in itertools.product(*domains):
+        facts = {**base, **dict(zip(paths, combo))}
+        outcome = judge.outcome(facts)
+        table[combo] = outcome
+        if outcome is None:
+            brute.add(("een", None))
+            continue
+        for i in inv.of_kind("outcome_bound"):
+            from engine import conditions as C
+            from engine.invariants import outcome_bound
+            if C.evaluate(i.premise, facts, frozenset()) and not outcome_bound(outcome, i.data.at_least, i.data.at_most):
+                brute.add((i.id, None))
+    for combo in table:
+        for k, path in enumerate(paths):
+            outcomes = {}
+            for v in domains[k]:
+                other = combo[:k] + (v,) + combo[k + 1:]
+                outcomes[v] = table[other]
+            if None in outcomes.values():
+                continue
+            for inv_id, _a, _b in inv.variation_problems(path, outcomes):
+                brute.add((inv_id, path))
+    assert report.raw == len(table)
+    assert violated(report) == brute
+    assert ("inhoud", None) in brute and ("onbekend", "capacity.sufficient") in brute
