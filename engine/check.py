@@ -33,6 +33,7 @@ import datetime as dt
 import math
 import time
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -164,6 +165,7 @@ def substitute(cond: C.Condition, path: str, value: Any) -> C.Condition:
     return cond
 
 
+@lru_cache(maxsize=200_000)
 def _canon(cond: C.Condition) -> Any:
     if isinstance(cond, C.FactTest):
         return ("f", cond.path, cond.op, cond.value)
@@ -181,8 +183,9 @@ def _canon(cond: C.Condition) -> Any:
     return (kind, frozenset(parts))
 
 
-def _paths(cond: C.Condition) -> set[str]:
-    return {leaf.path for leaf in C.leaves(cond) if isinstance(leaf, C.FactTest)}
+@lru_cache(maxsize=200_000)
+def _paths(cond: C.Condition) -> frozenset[str]:
+    return frozenset(leaf.path for leaf in C.leaves(cond) if isinstance(leaf, C.FactTest))
 
 
 # --- reachable signatures ------------------------------------------------------------------------

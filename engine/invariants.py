@@ -18,6 +18,7 @@ Both ``regiotoets check`` (exhaustive) and the property-based tests
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -105,7 +106,7 @@ def reasons_cited(advice: Any, ruleset: RuleSet) -> list[str]:
     problems: list[str] = []
     if not advice.reasons:
         problems.append("advies zonder argument / advice without a reason")
-    source = ruleset.source_text
+    source = _normalised_source(ruleset)
     for use in advice.reasons:
         rule = ruleset.by_id.get(use.rule)
         if rule is None:
@@ -113,9 +114,20 @@ def reasons_cited(advice: Any, ruleset: RuleSet) -> list[str]:
             continue
         if use.citation.quote != rule.data.cite.quote:
             problems.append(f"{use.rule}: citaat wijkt af van de regel / citation differs from the rule")
-        if source is None or not quote_in_source(use.citation.quote, source):
+        if source is None or _normalised(use.citation.quote) not in source:
             problems.append(f"{use.rule}: citaat staat niet in de bron / quote not in the source")
     return problems
+
+
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    from .ruleset import normalise_text
+    return normalise_text(text)
+
+
+def _normalised_source(ruleset: RuleSet) -> str | None:
+    text = ruleset.source_text
+    return None if text is None else _normalised(text)
 
 
 def deterministic(renderings: list[bytes | str]) -> bool:
