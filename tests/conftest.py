@@ -45,3 +45,13 @@ def foodvalley():
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run the installed command line as a user would, in a subprocess."""
     return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """How many generated examples each invariant was tried on (tests/test_invariants.py)."""
+    module = sys.modules.get("test_invariants")
+    counts = getattr(module, "EXAMPLES", None)
+    if counts:
+        terminalreporter.write_sep("-", "hypothesis: voorbeelden per invariant / examples per invariant")
+        for name, n in sorted(counts.items()):
+            terminalreporter.write_line(f"{name:<30} {n}")
