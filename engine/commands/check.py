@@ -24,22 +24,43 @@ SHOWN_PER_INVARIANT = 5
 @click.option("--static-only", is_flag=True, help="Alleen de statische controles, zonder de uitputtende toets.")
 @guarded
 def check(region, rules_dir, date_, save_dir, static_only):
-    """Controleer een regelset: statisch en over de volledige beslisruimte (exit 1 bij een schending)."""
-    from engine.check import REDUCTION, check_folder
-    from engine.errors import InputError, RuleError
-    from engine.registry import choose
+    """Controleer een regelset: statisch en over de volledige beslisruimte (exit 1 bij een schending).
+
+    Zonder --region worden alle geïnstalleerde regio's getoetst.
+    """
+    from engine.registry import regions
 
     day = parse_day(date_)
     if save_dir is not None and not Path(save_dir).is_dir():
         fail(f"--save-counterexamples: map bestaat niet / folder does not exist: {save_dir}")
+    root = rules_root(rules_dir)
+    targets = [region] if region else (regions(root) or [None])
+    failed = []
+    for n, name in enumerate(targets):
+        if n:
+            click.echo("\n" + "=" * 72 + "\n")
+        if _check_region(name, root, day, save_dir, static_only):
+            failed.append(name)
+    if len(targets) > 1:
+        click.echo("\n" + "=" * 72)
+        click.echo(f"Regelsets getoetst / rule sets checked: {len(targets)}; "
+                   f"niet in orde / failed: {', '.join(failed) if failed else 'geen / none'}")
+    if failed:
+        sys.exit(1)
+
+
+def _check_region(region: str | None, root: Path | None, day, save_dir: str | None, static_only: bool) -> bool:
+    """Check the rule set of one region on ``day`` and print the report; True when it failed."""
+    from engine.check import REDUCTION, check_folder
+    from engine.errors import RuleError
+    from engine.registry import choose
+
     try:
-        folder = choose(region, day, rules_root(rules_dir)).folder
+        folder = choose(region, day, root).folder
     except RuleError as exc:
-        folder = _broken_folder(exc, region, rules_root(rules_dir))
+        folder = _broken_folder(exc, region, root)
         if folder is None:
             raise
-    except InputError:
-        raise
     report = check_folder(folder, day, exhaustive_run=not static_only)
     echo = click.echo
     name = report.ruleset.meta.id if report.ruleset else str(folder)
@@ -85,8 +106,11 @@ def check(region, rules_dir, date_, save_dir, static_only):
             echo(f"  [{k}] en nog {c} / and {c} more" + (" (alle opgeslagen / all saved)" if save_dir else ""))
     if report.failed:
         echo("\nResultaat / result: NIET IN ORDE / FAILED")
-        sys.exit(1)
+        return True
     echo("\nResultaat / result: in orde / OK — geen schendingen / no violations")
+    return False
+
+
 
 
 def _broken_folder(exc, region, root):
