@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
 import click
 
-from engine.commands.common import (LANGS, date_option, guarded, load_all, parse_day, region_options,
-                                    rules_root, write_output)
+from engine.commands.common import (EXIT_CODES, LANGS, date_option, fail, guarded, load_all, parse_day,
+                                    region_options, rules_root, write_output)
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -54,7 +55,7 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(package_name="regiotoets", prog_name="regiotoets")
 def main() -> None:
     """Toets voorstellen voor bovenregionale samenwerking aan de visie van een jeugdhulpregio.
@@ -69,39 +70,68 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
 @click.argument("proposals", nargs=-1, required=True)
 @region_options
 @date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True, help="Taal van het advies.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html", "docx"]), default="text",
               show_default=True)
-@click.option("--output", "-o", default=None, help="Schrijf naar dit bestand in plaats van naar het scherm.")
+@click.option("--output", "-o", default=None,
+              help="Schrijf naar dit bestand, of naar deze map (eindigend op /): één bestand per voorstel.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Aantal processen bij meerdere voorstellen / number of processes.")
 @guarded
-def evaluate(proposals, region, rules_dir, date_, lang, fmt, output):
-    """Geef een beredeneerd advies op een of meer voorstellen (YAML of JSON)."""
-    from engine.pipeline import advise_loaded
+def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
+    """Geef een beredeneerd advies op een of meer voorstellen (YAML of JSON).
 
+    \b
+    Meerdere voorstellen / several proposals:
+      naar het scherm of één bestand: alle adviezen achter elkaar (JSON: een lijst);
+      met --output MAP/: één bestand per voorstel. Een voorstel met een fout wordt
+      gemeld en overgeslagen, de andere worden wel getoetst en geschreven.
+    """
     day = parse_day(date_)
-    loaded = load_all(proposals, region, day, rules_root(rules_dir))
     if fmt in ("html", "docx"):
         from engine.commands.report import write_reports
-        write_reports(list(proposals), loaded, fmt=fmt, output=output, lang=lang, day=day, region=region,
-                      rules_dir=rules_dir)
+        write_reports(list(proposals), fmt=fmt, output=output, lang=lang, day=day, region=region,
+                      rules_dir=rules_dir, jobs=jobs)
         return
-    advices = [advise_loaded(lp, day=day, lang=lang) for lp in loaded]
+    from engine.commands.batch import collect, finish, is_folder_target, write_folder
+    from engine.report.batch import ADVICE_EXTENSIONS, Job
+
+    colour = output in (None, "-") and fmt == "text" and sys.stdout.isatty()
+    job_list = [Job(path=p, fmt=fmt, lang=lang, day=day, region=region, rules_root=rules_dir, kind="advice",
+                    colour=colour) for p in proposals]
+    if is_folder_target(output):
+        written, failed = write_folder(job_list, Path(output), ADVICE_EXTENSIONS[fmt], jobs,
+                                       label="adviezen / advice")
+        if written:
+            click.echo(f"{len(written)} adviezen geschreven in / advice files written to {Path(output)}", err=True)
+        finish(failed, len(job_list))
+        return
+    if len(job_list) == 1:  # one proposal: bad input exits before anything is written
+        from engine.report.batch import Failed, run_job
+        result = run_job(job_list[0])
+        if isinstance(result, Failed):
+            fail(result.message, code=result.code)
+        write_output(result.data, output)
+        return
+    label = None if output in (None, "-") else "adviezen / advice"
+    done, failed = collect(job_list, jobs, label)
+    if done:
+        write_output(_combine([r.data.decode("utf-8") for r in done], fmt), output)
+    finish(failed, len(job_list))
+
+
+def _combine(texts: list[str], fmt: str) -> str:
+    """The advice of several proposals in one output; JSON is a list (even when only one of them succeeded)."""
     if fmt == "json":
-        from engine.render.jsonout import render_json
-        text = render_json(advices)
-    elif fmt == "markdown":
-        from engine.render.markdown import render_markdown
-        text = "\n---\n\n".join(render_markdown(a) for a in advices)
-    else:
-        from engine.render.text import render_text
-        colour = output in (None, "-") and sys.stdout.isatty()
-        style = click.style if colour else (lambda s, **kw: s)
-        text = ("\n" + "=" * 88 + "\n\n").join(render_text(a, style=style) for a in advices)
-    write_output(text, output)
+        import json
+        return json.dumps([json.loads(t) for t in texts], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return "\n---\n\n".join(texts)
+    return ("\n" + "=" * 88 + "\n\n").join(texts)
 
 
 @main.command()

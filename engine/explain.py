@@ -18,6 +18,7 @@ from . import conditions as C
 from .advice import Advice, build_advice
 from .evaluate import Evaluator, Trace
 from .i18n import OUTCOME_LABELS, OUTCOME_RANK, value_label
+from .render.escape import md_inline as _md  # proposal text stays literal text
 from .ruleset import RuleSet
 from .whatif import RankedFact, fact_label, rank_missing, show_value
 
@@ -327,12 +328,6 @@ def _missing_lines(expl: Explanation, lang: str) -> list[str]:
         out.append(f"  {i}. {q} [{m.fact}]{tail}")
         out.append(f"     {other}")
     return out
-
-
-def _md(text: str) -> str:
-    for ch in "\\`*_[]<>#|":
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 def render_markdown(expl: Explanation, ruleset: RuleSet) -> str:

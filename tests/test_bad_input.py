@@ -52,14 +52,15 @@ def test_missing_file(tmp_path):
     assert "bestaat-niet.yaml: bestand bestaat niet / file does not exist" in result.stderr
 
 
-def test_one_bad_file_among_good_ones_writes_nothing(tmp_path):
+def test_one_bad_file_among_good_ones_is_reported_and_skipped(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(HEAD + "legal:\n  required: misschien\n", encoding="utf-8")
     out = tmp_path / "advies.md"
     good = ROOT / "scenarios" / "foodvalley" / "expertisecentrum.yaml"
     result = run_cli("evaluate", str(good), str(bad), "--format", "markdown", "--output", str(out), cwd=tmp_path)
     assert result.returncode == 2
-    assert not out.exists()
+    assert "bad.yaml:7" in result.stderr and "legal.required" in result.stderr and "1 mislukt / failed" in result.stderr
+    assert out.read_text(encoding="utf-8").startswith("# Advies: Deelname bovenregionaal expertisecentrum")
 
 
 def test_json_proposals_are_accepted_and_errors_have_lines(tmp_path):

@@ -78,10 +78,10 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path):
     assert result.returncode == 2
     assert "kapot.yaml" in result.stderr and "kindd" in result.stderr and "Traceback" not in result.stderr
     assert not target.exists()
-    folder = tmp_path / "uit"
-    result = run_cli("report", EXPERTISE, str(bad), *DAY, "--output", f"{folder}/")
-    assert result.returncode == 2 and not folder.exists()
     assert run_cli("report", EXPERTISE, *DAY, "--format", "pdf").returncode == 2
+    folder = tmp_path / "uit"
+    result = run_cli("report", str(bad), str(bad), *DAY, "--output", f"{folder}/")
+    assert result.returncode == 2 and not folder.exists()
     assert list(tmp_path.iterdir()) == [bad]
 
 

@@ -1,66 +1,169 @@
-"""Shared pieces of the command line: options, error handling, atomic output.
+"""Shared pieces of the command line: options, error handling, signals, atomic output.
 
 Every command reports input problems as ``file:line: field: message`` on
-stderr and exits with code 2, without a traceback; output files are written
-atomically, so bad input never leaves a half-written file behind.
+stderr and exits with code 2, without a traceback. Output files are written
+to a temporary file in the target folder and renamed into place, with
+SIGINT/SIGTERM held back meanwhile, so an interrupted or failed run never
+leaves a half-written file behind.
+
+Exit codes (also in ``regiotoets --help``): 0 everything done; 1 ``check``
+found a violation; 2 bad input (arguments, proposal or rule files; the
+other files of a batch are still written); 3 a rule set gave no or two
+outcomes; 4 an internal error on one file of a batch; 130/143 interrupted
+by SIGINT/SIGTERM (only complete files are left).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import click
 
 LANGS = click.Choice(["nl", "en"])
 
+EXIT_INPUT, EXIT_RULES = 2, 3
+# Shown by --help of evaluate, report and the main command.
+EXIT_CODES = """\b
+Exitcodes / exit codes:
+  0        alles gelukt / everything done
+  1        check: een invariant geschonden / an invariant is violated
+  2        fout in de invoer (voorstel, optie, regelbestand); bij meerdere
+           voorstellen worden de andere wel getoetst en geschreven
+           / bad input (proposal, option, rule file); with several
+           proposals the others are still evaluated and written
+  3        defect in een regelset: geen of twee uitkomsten / defect in a
+           rule set: no or two outcomes
+  4        interne fout bij een voorstel / internal error on one proposal
+  130/143  afgebroken (SIGINT/SIGTERM): alleen volledige bestanden blijven
+           over / interrupted: only complete files are left"""
+_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
 
-def fail(problems_text: str, code: int = 2) -> None:
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; a BaseException so per-file error handling does not swallow it."""
+
+    def __init__(self, signum: int, done: str = "") -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.done = done  # what was completed, for the closing message
+
+
+_held = 0
+_pending: int | None = None
+
+
+def _on_signal(signum: int, _frame) -> None:
+    global _pending
+    for sig in _SIGNALS:  # a second signal must not interrupt the clean-up
+        signal.signal(sig, signal.SIG_IGN)
+    if _held:
+        _pending = signum
+        return
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM back until the block is done (a file is then complete, or not there at all)."""
+    global _held, _pending
+    _held += 1
+    try:
+        yield
+    finally:
+        _held -= 1
+        if not _held and _pending is not None:
+            signum, _pending = _pending, None
+            raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _signal_handlers() -> Iterator[None]:
+    """Turn SIGINT/SIGTERM into :class:`Interrupted` while a command runs (main thread only)."""
+    previous = {}
+    try:
+        for sig in _SIGNALS:
+            previous[sig] = signal.signal(sig, _on_signal)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def fail(problems_text: str, code: int = EXIT_INPUT) -> None:
     click.echo(problems_text, err=True)
     sys.exit(code)
 
 
 def guarded(func: Callable) -> Callable:
-    """Turn InputError/RuleError into a clean message and exit code 2, without a traceback."""
+    """Clean messages and exit codes instead of tracebacks: input 2, rule set 3, SIGINT 130, SIGTERM 143."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         from engine.errors import EngineError, InputError
 
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            fail(exc.render())
-        except EngineError as exc:
-            fail(f"fout in de regelset / rule set defect: {exc}", code=3)
+        with _signal_handlers():
+            try:
+                return func(*args, **kwargs)
+            except InputError as exc:
+                fail(exc.render())
+            except EngineError as exc:
+                fail(f"fout in de regelset / rule set defect: {exc}", code=EXIT_RULES)
+            except Interrupted as exc:
+                name = signal.Signals(exc.signum).name
+                done = f" {exc.done}" if exc.done else ""
+                fail(f"afgebroken door {name} / interrupted by {name}.{done} Alleen volledige bestanden zijn "
+                     f"geschreven / only complete files were written.", code=128 + exc.signum)
     return wrapper
 
 
 def write_output(text: str | bytes, output: str | None) -> None:
-    """Write to stdout, or atomically to a file (a temporary file renamed into place)."""
+    """Write to stdout, or atomically to a file: a temporary file beside it, flushed to disk, renamed into place."""
     if output in (None, "-"):
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
+            sys.stdout.flush()
         else:
             click.echo(text, nl=False)
         return
     target = Path(output)
     if not target.parent.exists():
         fail(f"{output}: map bestaat niet / folder does not exist")
+    if target.is_dir():
+        fail(f"{output}: is een map, geen bestand / is a folder, not a file")
     data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    with signals_held():
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, _file_mode(target))
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a new file would get (mkstemp makes 0600), or that of the file being replaced."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def parse_day(value: str | None) -> dt.date:

@@ -27,5 +27,6 @@ def explain(proposal, region, rules_dir, date_, lang, fmt, output):
     elif fmt == "markdown":
         text = render_markdown(expl, loaded.ruleset)
     else:
-        text = render_text(expl, loaded.ruleset)
+        from engine.render.escape import terminal_text
+        text = terminal_text(render_text(expl, loaded.ruleset))
     write_output(text, output)

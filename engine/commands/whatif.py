@@ -33,6 +33,7 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     """Wat als? Toets een variant (--set) of zoek de kleinste wijzigingen die het advies veranderen."""
     from engine.facts import flatten
     from engine.pipeline import advise_data, evaluator_for
+    from engine.render.escape import terminal_text
     from engine.whatif import (apply_to_data, flip_text, minimal_changes, parse_assignment, rank_missing,
                                 show_value)
 
@@ -89,7 +90,7 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     if fmt == "json":
         write_output(json.dumps(out, ensure_ascii=False, indent=2) + "\n", None)
     else:
-        write_output("\n".join(lines) + "\n", None)
+        write_output(terminal_text("\n".join(lines)) + "\n", None)
 
 
 def _label(outcome: str, lang: str) -> str:

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from ..advice import Advice, RuleUse
 from ..i18n import t, value_label
-
-
-def _escape(text: str) -> str:
-    """Escape characters that Markdown would read as markup in proposal text."""
-    out = str(text)
-    for ch in "\\`*_{}[]<>#|":
-        out = out.replace(ch, "\\" + ch)
-    return out
+from .escape import md_inline as _escape
 
 
 def _use(use: RuleUse, lang: str, cite: bool = True) -> list[str]:

@@ -6,6 +6,7 @@ import textwrap
 
 from ..advice import Advice, RuleUse
 from ..i18n import t
+from .escape import terminal_text
 
 WIDTH = 88
 
@@ -24,11 +25,21 @@ def _item(use: RuleUse, lang: str, cite: bool = True) -> list[str]:
 
 
 def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
-    """Readable advice; ``style`` is click.style when the terminal supports colour."""
+    """Readable advice; ``style`` is click.style when the terminal supports colour.
+
+    Control characters are removed from every line before styling, so text
+    from a proposal cannot carry its own terminal escape sequences.
+    """
     lang = advice.lang
     p, rs = advice.proposal, advice.ruleset
     out: list[str] = []
-    out.append(style(f"{t('advice', lang)}: {p.title}", bold=True))
+    styles: dict[int, dict] = {}
+
+    def styled(text: str, **kw) -> str:
+        styles[len(out)] = kw
+        return text
+
+    out.append(styled(f"{t('advice', lang)}: {p.title}", bold=True))
     out.append(f"{t('region', lang)}: {rs.name} — {t('ruleset', lang)} {rs.id} ({t('version', lang)} {rs.version}, "
                f"{t('valid', lang)} {rs.valid_from} {t('until', lang)} {rs.valid_until or '…'})")
     out.append(f"{t('submitter', lang)}: {p.submitter} — {t('date', lang)}: {p.date} — "
@@ -37,11 +48,11 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
         out.append(f"{t('partners', lang)}: {', '.join(p.partner_regions)}")
     if advice.validity_warning:
         out.append("")
-        out.append(style(_wrap(advice.validity_warning, "  ", "! "), fg="yellow", bold=True))
+        out.append(styled(_wrap(advice.validity_warning, "  ", "! "), fg="yellow", bold=True))
     out.append("")
     colour = {"participate": "green", "participate_provided": "green", "decline": "red",
               "insufficient_information": "yellow", "handle_at_lower_scale": "cyan"}[advice.outcome]
-    out.append(style(f"{t('outcome', lang).upper()}: {advice.outcome_label.upper()}", fg=colour, bold=True))
+    out.append(styled(f"{t('outcome', lang).upper()}: {advice.outcome_label.upper()}", fg=colour, bold=True))
     out.append(_wrap(advice.summary, "  "))
     sections = [("conditions", advice.conditions, True), ("reasons", advice.reasons, True), ("considered", advice.considered, True),
                 ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]
@@ -49,15 +60,16 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
         if not uses:
             continue
         out.append("")
-        out.append(style(t(key, lang), bold=True))
+        out.append(styled(t(key, lang), bold=True))
         for use in uses:
             out.extend(_item(use, lang, cite))
     if advice.missing:
         out.append("")
-        out.append(style(t("missing", lang), bold=True))
+        out.append(styled(t("missing", lang), bold=True))
         for m in advice.missing:
             tag = t("missing_blocking", lang) if m.blocking else t("missing_open", lang)
             out.append(_wrap(f"{m.question} [{m.fact}] — {tag}", "    ", "  - "))
     out.append("")
     out.append(f"{t('ruleset_hash', lang)}: {rs.sha256[:16]}…  {t('proposal_hash', lang)}: {p.sha256[:16]}…")
-    return "\n".join(out) + "\n"
+    lines = [terminal_text(line) for line in out]
+    return "\n".join(style(line, **styles[i]) if i in styles else line for i, line in enumerate(lines)) + "\n"

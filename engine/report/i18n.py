@@ -173,6 +173,7 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "ov_col_reason": {"nl": "Belangrijkste reden", "en": "Main reason"},
     "ov_col_report": {"nl": "Rapport", "en": "Report"},
     "ov_open": {"nl": "openen", "en": "open"},
+    "ov_failed": {"nl": "Niet getoetst door een fout in het bestand ({n}):", "en": "Not evaluated because of an error in the file ({n}):"},
 }
 
 

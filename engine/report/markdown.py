@@ -7,17 +7,8 @@ sets is escaped, so it cannot turn into markup (or raw HTML) on a code host.
 from __future__ import annotations
 
 from ..advice import RuleUse
+from ..render.escape import md_inline as md  # literal text on one line: tables stay intact
 from .model import Report, lead
-
-_SPECIAL = "\\`*_{}[]<>#|~"
-
-
-def md(text: object) -> str:
-    """Escape Markdown and inline-HTML characters; line breaks become spaces (tables stay intact)."""
-    out = " ".join(str(text).split())
-    for ch in _SPECIAL:
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def _table(head: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:

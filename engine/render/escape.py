@@ -1,0 +1,35 @@
+"""Text from a proposal is data: escaping for Markdown and for the terminal.
+
+A proposal's title, notes and reasons are written by people and end up in
+reports that others open. In Markdown they must render as the literal text:
+no links, no raw HTML, no extra table cells, no headings or lists. In the
+terminal they must not carry escape sequences that move the cursor or
+retitle the window. HTML is escaped by Jinja2 (autoescape) and Word gets
+plain text runs, so neither needs anything here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters with a meaning anywhere in a line (CommonMark plus GitHub tables and strikethrough).
+_INLINE = re.compile(r"([\\`*_\[\]()<>#|~])")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # &amp; &#60; … would render as the character
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")  # bare https:// and www. links (GFM)
+_LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")  # list item, setext underline, ordered list
+# C0 and C1 control characters except tab and newline, and DEL: escape sequences start with these.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def md_inline(text: object) -> str:
+    """Text as Markdown that renders as exactly this text, on one line (so it can sit in a table cell)."""
+    out = " ".join(_CONTROL.sub(" ", str(text)).split())
+    out = _INLINE.sub(r"\\\1", out)
+    out = _ENTITY.sub(r"\\&", out)
+    out = _AUTOLINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), out)
+    return _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", out)
+
+
+def terminal_text(text: object) -> str:
+    """Text without control characters, so it cannot steer the terminal; newlines and tabs stay."""
+    return _CONTROL.sub("", str(text))
