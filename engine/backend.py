@@ -17,11 +17,21 @@ touches it lives here so it could be replaced by another engine:
   fact that came with it;
 * facts are asserted, never posted, so every matching rule fires; an
   ``$or`` can make a rule fire once per matching branch, so repeats are
-  dropped; each session's state is deleted after reading, also when nothing
-  matched, because the 1,025th live session fails;
-* a fact that no rule matches is "not handled": for a stratum fact that only
-  means no rule of that stratum fired. Nothing is chained through stored
-  facts (each stratum gets a complete new fact), so no derived fact is lost.
+  dropped; each session's state is deleted after reading, because the
+  1,025th live session fails;
+* a fact that no rule matches is "not handled", and deleting a session whose
+  facts were never handled frees memory durable_rules never set: the process
+  aborts ("free(): invalid pointer") or not, depending on what the heap held
+  before. So every part also holds a rule that matches every stratum fact
+  (``$ex stage``); its firing is not reported. Nothing is chained through
+  stored facts (each stratum gets a complete new fact), so no derived fact
+  is lost;
+* one durable_rules ruleset holds at most 4,096 rules (error 106), so a
+  larger rule set is registered in parts and every fact goes to each part;
+* when durable_rules fails on a fact (error 303: more tests matched at once
+  than its fixed alpha stack of 64 holds), the session is left alone:
+  deleting the half-built state frees an invalid pointer and aborts the
+  process. The error is raised as a :class:`BackendError` instead.
 """
 
 from __future__ import annotations
@@ -31,11 +41,16 @@ import json
 import threading
 from typing import Any, Callable, Iterable
 
+from .errors import EngineError
+
 _LOCK = threading.Lock()
 _NAMES = itertools.count(1)
 _SESSIONS = itertools.count(1)
 
 _HANDLED, _NOT_HANDLED, _OBSERVED, _QUEUED = 0, 1, 2, 3  # result codes of durable_rules_engine.assert_fact
+PART_SIZE = 4095  # durable_rules' limit on rules per ruleset (4,096), less the catch-all rule
+_ANY = "any"  # internal name of the rule that matches every stratum fact
+_ANY_RULE = {"all": [{"m": {"$ex": {"stage": 1}}}]}  # the session state has no 'stage': it never matches itself
 
 
 def _engine() -> Any:
@@ -44,7 +59,7 @@ def _engine() -> Any:
     return durable_rules_engine
 
 
-class BackendError(RuntimeError):
+class BackendError(EngineError, RuntimeError):
     """durable_rules reported a failure while evaluating."""
 
 
@@ -59,11 +74,15 @@ class CompiledRuleset:
     def __init__(self, label: str, definitions: dict[str, dict[str, Any]]):
         self.name = f"{label}-{next(_NAMES)}"
         self.rule_ids = list(definitions)
-        internal = {f"r{i}": definition for i, definition in enumerate(definitions.values())}
+        internal = [(f"r{i}", definition) for i, definition in enumerate(definitions.values())]
         self._ids = {f"r{i}": rid for i, rid in enumerate(self.rule_ids)}
         engine = _engine()
+        parts = [{**dict(internal[start:start + PART_SIZE]), _ANY: _ANY_RULE}
+                 for start in range(0, max(len(internal), 1), PART_SIZE)]
         with _LOCK:
-            self._handle = engine.create_ruleset(self.name, json.dumps(internal, ensure_ascii=False))
+            self._handles = [engine.create_ruleset(self.name if n == 0 else f"{self.name}-{n}",
+                                                   json.dumps(part, ensure_ascii=False))
+                             for n, part in enumerate(parts)]
 
     def run(self, stages: Iterable[int], fact_for: Callable[[int, list[str]], dict[str, Any]]) -> list[list[str]]:
         """Evaluate one case: per stage assert ``fact_for(stage, fired in the previous stage)``.
@@ -72,25 +91,36 @@ class CompiledRuleset:
         the fired rule ids per stage, in firing order, without repeats.
         """
         engine = _engine()
-        handle = self._handle
+        handles = self._handles
         ids = self._ids
         sid = str(next(_SESSIONS))
         tail = f'"sid": {json.dumps(sid)}, "stage": '
         out: list[list[str]] = []
         fired: list[str] = []
+        broken = False
         with _LOCK:
             try:
                 for stage in stages:
                     fact = fact_for(stage, fired)
                     encoded = json.dumps(fact, ensure_ascii=False)
                     encoded = f'{encoded[:-1]}{", " if fact else ""}{tail}{int(stage)}}}'
-                    fired = self._assert(engine, handle, encoded, ids)
+                    try:
+                        fired = [rid for handle in handles for rid in self._assert(engine, handle, encoded, ids)]
+                    except BackendError:
+                        raise
+                    except Exception as exc:
+                        broken = True
+                        reason = "; ".join(str(a) for a in exc.args) or type(exc).__name__
+                        raise BackendError(f"durable_rules faalde op een feit / failed on a fact ({reason}); bij fout 303 "
+                                           f"toetst één feit te veel voorwaarden tegelijk / with error 303 one fact "
+                                           f"matches too many tests at once") from exc
                     out.append(fired)
             finally:
-                try:
-                    engine.delete_state(handle, sid)
-                except Exception:  # a session that never got state has nothing to delete
-                    pass
+                for handle in handles if not broken else ():
+                    try:
+                        engine.delete_state(handle, sid)
+                    except Exception:  # a session that never got state has nothing to delete
+                        pass
         return out
 
     @staticmethod
@@ -109,7 +139,8 @@ class CompiledRuleset:
         fired: dict[str, None] = {}
         while message:
             name = message[2:message.index('"', 2)]  # '{"r12":{"m":{...}}}': internal names need no escaping
-            fired[ids[name]] = None
+            if name != _ANY:
+                fired[ids[name]] = None
             engine.update_state(handle, state)
             message = engine.complete_and_start_action(handle, state_handle)
         return list(fired)
