@@ -142,6 +142,8 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
             return ""
         return _PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or "", segment)
 
+    if "{{" not in template:  # most explanations are fixed text
+        return template
     text = _OPTIONAL.sub(optional, template)
     return _PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or t("not_stated", lang), text)
 
@@ -168,16 +170,41 @@ def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], 
     return entries
 
 
+_CITATIONS: dict[int, tuple[Rule, CitationOut]] = {}
+_STEP_TITLES: dict[tuple[int, str], tuple[RuleSet, dict[str, str]]] = {}
+
+
+def _citation(rule: Rule) -> CitationOut:
+    """A rule's citation, built once per rule object: it is the same in every advice (and never changed)."""
+    hit = _CITATIONS.get(id(rule))
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    cite = rule.data.cite
+    out = CitationOut(file=cite.file, section=cite.section, quote=cite.quote)
+    if len(_CITATIONS) >= 20_000:
+        _CITATIONS.clear()
+    _CITATIONS[id(rule)] = (rule, out)  # keeping the rule alive keeps its id unique
+    return out
+
+
+def _step_titles(ruleset: RuleSet, lang: str) -> dict[str, str]:
+    hit = _STEP_TITLES.get((id(ruleset), lang))
+    if hit is None or hit[0] is not ruleset:
+        if len(_STEP_TITLES) >= 256:
+            _STEP_TITLES.clear()
+        hit = _STEP_TITLES[(id(ruleset), lang)] = (ruleset, {s.id: getattr(s, lang) for s in ruleset.meta.steps})
+    return hit[1]
+
+
 def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], lang: str) -> RuleUse:
     used = {p: trace.facts.get(p) for p in memo.fact_paths(rule.condition)}
-    cite = rule.data.cite
-    # Built from validated rule data (all text), so pydantic's validation would only repeat it.
-    return RuleUse.model_construct(
+    template = rule.data.explain.get(lang)
+    text = fill(template, data, lang, entry_lister(ruleset, trace.facts, data, lang)) if "{{" in template else template
+    # Plain construction: pydantic's compiled validation is quicker than model_construct, which is Python.
+    return RuleUse(
         rule=rule.id, title=rule.data.title.get(lang), step=rule.data.step,
-        step_title=getattr(ruleset.step(rule.data.step), lang), role=rule.then.role,
-        text=fill(rule.data.explain.get(lang), data, lang, entry_lister(ruleset, trace.facts, data, lang)),
-        citation=CitationOut.model_construct(file=cite.file, section=cite.section, quote=cite.quote),
-        facts=used, conclusions=list(memo.conclusion_names(rule.condition)))
+        step_title=_step_titles(ruleset, lang)[rule.data.step], role=rule.then.role, text=text,
+        citation=_citation(rule), facts=used, conclusions=list(memo.conclusion_names(rule.condition)))
 
 
 def validity_warning(ruleset: RuleSet, day: dt.date, lang: str) -> str | None:
