@@ -17,7 +17,11 @@ touches it lives here so it could be replaced by another engine:
   fact that came with it;
 * facts are asserted, never posted, so every matching rule fires; an
   ``$or`` can make a rule fire once per matching branch, so repeats are
-  dropped; each session's state is deleted after reading, because the
+  dropped;
+* one session serves every evaluation: after reading, each asserted fact
+  is retracted again. Creating a session and deleting it costs time in
+  proportion to the number of rules (durable_rules sets up state for every
+  node: about 4 µs per rule, 22 ms per evaluation at 5,000 rules), and the
   1,025th live session fails;
 * a fact that no rule matches is "not handled", and deleting a session whose
   facts were never handled frees memory durable_rules never set: the process
@@ -29,9 +33,10 @@ touches it lives here so it could be replaced by another engine:
 * one durable_rules ruleset holds at most 4,096 rules (error 106), so a
   larger rule set is registered in parts and every fact goes to each part;
 * when durable_rules fails on a fact (error 303: more tests matched at once
-  than its fixed alpha stack of 64 holds), the session is left alone:
-  deleting the half-built state frees an invalid pointer and aborts the
-  process. The error is raised as a :class:`BackendError` instead.
+  than its fixed alpha stack of 64 holds), that session is left alone —
+  deleting a half-built state can abort the process — and the next
+  evaluation starts a new one. The error is raised as a
+  :class:`BackendError`.
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ class CompiledRuleset:
         engine = _engine()
         parts = [{**dict(internal[start:start + PART_SIZE]), _ANY: _ANY_RULE}
                  for start in range(0, max(len(internal), 1), PART_SIZE)]
+        self._sid = str(next(_SESSIONS))  # the session every evaluation uses (see the module text)
         with _LOCK:
             self._handles = [engine.create_ruleset(self.name if n == 0 else f"{self.name}-{n}",
                                                    json.dumps(part, ensure_ascii=False))
@@ -93,34 +99,37 @@ class CompiledRuleset:
         engine = _engine()
         handles = self._handles
         ids = self._ids
-        sid = str(next(_SESSIONS))
-        tail = f'"sid": {json.dumps(sid)}, "stage": '
         out: list[list[str]] = []
         fired: list[str] = []
-        broken = False
+        asserted: list[tuple[Any, str]] = []
         with _LOCK:
+            tail = f'"sid": {json.dumps(self._sid)}, "stage": '
             try:
                 for stage in stages:
                     fact = fact_for(stage, fired)
                     encoded = json.dumps(fact, ensure_ascii=False)
                     encoded = f'{encoded[:-1]}{", " if fact else ""}{tail}{int(stage)}}}'
-                    try:
-                        fired = [rid for handle in handles for rid in self._assert(engine, handle, encoded, ids)]
-                    except BackendError:
-                        raise
-                    except Exception as exc:
-                        broken = True
-                        reason = "; ".join(str(a) for a in exc.args) or type(exc).__name__
-                        raise BackendError(f"durable_rules faalde op een feit / failed on a fact ({reason}); bij fout 303 "
-                                           f"toetst één feit te veel voorwaarden tegelijk / with error 303 one fact "
-                                           f"matches too many tests at once") from exc
+                    fired = []
+                    for handle in handles:
+                        try:
+                            fired.extend(self._assert(engine, handle, encoded, ids))
+                        except Exception as exc:
+                            self._sid = str(next(_SESSIONS))  # leave the failed session alone
+                            asserted.clear()
+                            if isinstance(exc, BackendError):
+                                raise
+                            reason = "; ".join(str(a) for a in exc.args) or type(exc).__name__
+                            raise BackendError(f"durable_rules faalde op een feit / failed on a fact ({reason}); bij "
+                                               f"fout 303 toetst één feit te veel voorwaarden tegelijk / with error 303 "
+                                               f"one fact matches too many tests at once") from exc
+                        asserted.append((handle, encoded))
                     out.append(fired)
             finally:
-                for handle in handles if not broken else ():
-                    try:
-                        engine.delete_state(handle, sid)
-                    except Exception:  # a session that never got state has nothing to delete
-                        pass
+                try:
+                    for handle, encoded in asserted:
+                        engine.retract_fact(handle, encoded)
+                except Exception:  # facts left behind would be 'asserted twice' later: use a new session
+                    self._sid = str(next(_SESSIONS))
         return out
 
     @staticmethod

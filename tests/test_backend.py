@@ -19,9 +19,10 @@ def _run(code: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-def test_sessions_where_nothing_matched_are_deleted_without_abort():
+def test_evaluations_where_nothing_matched_do_not_abort():
     # Deleting a session none of whose facts matched frees memory durable_rules never set; whether that
-    # aborts depends on what the heap held before, so the heap is filled and emptied first.
+    # aborts depends on what the heap held before, so the heap is filled and emptied first. The same fact
+    # again and again also shows each fact is retracted after its evaluation (else: 'asserted twice').
     proc = _run("""
         from engine.backend import CompiledRuleset
         junk = [{"k": i, "v": str(i) * 3} for i in range(300_000)]
