@@ -1,0 +1,400 @@
+"""Performance benchmark of regiotoets: prints a table with targets and writes it as JSON.
+
+    python -m bench              # full run (about three minutes on two cores), writes bench/results.json
+    python -m bench --quick      # smaller counts, writes bench/results-quick.json
+    python -m bench --smoke      # tiny counts: only checks that every section still runs
+
+Each section runs in its own process (see ``bench/sections.py``); the cold
+start and the batch reports time the real ``regiotoets`` command. Nothing is
+measured in this process itself, so its own imports do not count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as 'python bench/run.py'
+    sys.path.insert(0, str(ROOT))
+
+from bench.measure import spread  # noqa: E402
+
+DAY = "2025-06-01"
+SCENARIO = "scenarios/foodvalley/expertisecentrum.yaml"
+
+# Counts per mode. 'sizes' is (rules, proposals evaluated) per synthetic rule set.
+MODES: dict[str, dict[str, Any]] = {
+    "full": {"cold_runs": 15, "throughput": 20_000, "engine": 5_000, "breakdown": 2_000, "overhead": 3_000, "host": 1_000,
+             "repeat": 3, "sizes": [[50, 2_000], [500, 1_000], [5_000, 100]], "pool": 2_000,
+             "checkpoints": [1_000, 10_000, 100_000], "reports": 1_000},
+    "quick": {"cold_runs": 10, "throughput": 3_000, "engine": 3_000, "breakdown": 1_000, "overhead": 1_000, "host": 300,
+              "repeat": 2, "sizes": [[50, 1_000], [500, 300], [5_000, 20]], "pool": 1_000,
+              "checkpoints": [1_000, 10_000], "reports": 100},
+    "smoke": {"cold_runs": 2, "throughput": 40, "engine": 40, "breakdown": 20, "overhead": 30, "host": 20,
+              "repeat": 1, "sizes": [[20, 20], [60, 10]], "pool": 40,
+              "checkpoints": [20, 60], "reports": 4},
+}
+
+TARGETS = {
+    "cold_evaluate_s": ("<=", 0.300), "cold_help_s": ("<=", 0.150), "pipeline_per_s": (">=", 3_000),
+    "engine_vs_raw": ("<=", 1.5), "rss_growth_mb": ("<=", 20.0), "jobs_processes": ("==", 2),
+    "jobs_identical": ("==", True),
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def regiotoets() -> list[str]:
+    """The installed ``regiotoets`` command next to this Python, else ``python -m cli``."""
+    found = shutil.which("regiotoets", path=str(Path(sys.executable).parent)) or shutil.which("regiotoets")
+    return [found] if found else [sys.executable, "-m", "cli"]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return env
+
+
+def section(name: str, params: dict[str, Any], work: Path) -> dict[str, Any]:
+    """Run one section of ``bench/sections.py`` in a fresh process; its figures, or the error it gave."""
+    params_file, result_file = work / f"{name}.params.json", work / f"{name}.result.json"
+    params_file.write_text(json.dumps(params), encoding="utf-8")
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "bench.sections", name, str(params_file), str(result_file)],
+                          cwd=ROOT, env=_env(), capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if proc.returncode != 0 or not result_file.exists():
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-12:]
+        return {"error": f"exit {proc.returncode}: " + "\n".join(tail), "section_s": took}
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    result["section_s"] = took
+    return result
+
+
+def machine() -> dict[str, Any]:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        from importlib.metadata import version
+        durable = version("durable-rules")
+    except Exception:
+        durable = "?"
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
+            "platform": platform.platform(), "durable_rules": durable, "commit": git,
+            "uncommitted_changes": bool(dirty), "loadavg_start": list(os.getloadavg())}
+
+
+# --------------------------------------------------------------------------- cold start
+
+
+def cold_start(runs: int) -> dict[str, Any]:
+    """Wall time of whole ``regiotoets`` processes (after one untimed run each, so files are in the OS cache)."""
+    exe = regiotoets()
+    commands = {"evaluate": exe + ["evaluate", SCENARIO, "--format", "json"], "help": exe + ["--help"]}
+    for name, cmd in commands.items():  # untimed: warm the file cache, and check the command works
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True)
+        if proc.returncode != 0:
+            return {"error": f"{' '.join(cmd)}: exit {proc.returncode}: {proc.stderr.decode()[-400:]}"}
+        if name == "evaluate":
+            json.loads(proc.stdout)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, cmd in commands.items():  # alternate, so a disturbance hits both alike
+            start = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            samples[name].append(time.perf_counter() - start)
+    return {"command": " ".join(Path(exe[0]).name if i == 0 else a for i, a in enumerate(exe)),
+            **{name: spread(s) for name, s in samples.items()}, "samples": samples}
+
+
+# --------------------------------------------------------------------------- batch reports
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """Descendants of ``pid`` with their command lines (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for child, parent in parents.items():
+            if parent == current:
+                try:
+                    cmd = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    cmd = ""
+                out.append((child, cmd))
+                todo.append(child)
+    return out
+
+
+def _report_run(files: list[str], out: Path, jobs: int) -> dict[str, Any]:
+    cmd = regiotoets() + ["report", *files, "--format", "html", "--output", f"{out}/", "--jobs", str(jobs),
+                          "--date", DAY]
+    workers: set[int] = set()
+    most = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr: list[bytes] = []
+    reader = threading.Thread(target=lambda: stderr.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        now = {pid for pid, c in _children(proc.pid) if "spawn_main" in c or "forkserver" in c}
+        workers |= now
+        most = max(most, len(now))
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    reader.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result = {"jobs": jobs, "wall_s": wall, "cpu_s": cpu, "cpu_per_wall": cpu / wall if wall else 0.0,
+              "worker_processes_seen": len(workers), "worker_processes_at_once": most, "exit": proc.returncode,
+              "files_written": len(list(out.glob("*")))}
+    if proc.returncode != 0:
+        result["stderr"] = b"".join(stderr).decode(errors="replace")[-800:]
+    return result
+
+
+def batch_reports(files: list[str], work: Path) -> dict[str, Any]:
+    """``regiotoets report FILES --format html --output DIR/`` with --jobs 1 and --jobs 2; outputs compared byte for byte."""
+    runs = {}
+    for jobs in (1, 2):
+        out = work / f"reports-jobs{jobs}"
+        shutil.rmtree(out, ignore_errors=True)
+        runs[jobs] = _report_run(files, out, jobs)
+    one, two = work / "reports-jobs1", work / "reports-jobs2"
+    names1 = sorted(p.name for p in one.glob("*")) if one.exists() else []
+    names2 = sorted(p.name for p in two.glob("*")) if two.exists() else []
+    differ = [n for n in names1 if n in names2 and (one / n).read_bytes() != (two / n).read_bytes()]
+    identical = bool(names1) and names1 == names2 and not differ
+    return {"proposals": len(files), "jobs1": runs[1], "jobs2": runs[2], "identical": identical,
+            "files_compared": len(names1), "differing": differ[:5],
+            "only_in_one": sorted(set(names1) ^ set(names2))[:5], "speedup": runs[1]["wall_s"] / runs[2]["wall_s"]}
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _check(key: str, value: Any) -> str:
+    op, target = TARGETS[key]
+    if value is None:
+        return "ERROR"
+    ok = {"<=": value <= target, ">=": value >= target, "==": value == target}[op]
+    return "PASS" if ok else "MISS"
+
+
+def _get(data: dict[str, Any], *path: Any) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
+    """One row per figure: label, value, unit, target and PASS/MISS (or '' for figures without a target)."""
+    rows: list[dict[str, Any]] = []
+
+    def add(label: str, value: Any, unit: str, key: str | None = None, fmt: str = "{:.0f}") -> None:
+        if value is None:
+            shown = "—"
+        elif isinstance(value, bool):
+            shown = str(value).lower()
+        elif isinstance(value, (int, float)):
+            shown = fmt.format(value)
+        else:
+            shown = str(value)
+        target = status = ""
+        if key:
+            op, goal = TARGETS[key]
+            target = f"{op} {str(goal).lower() if isinstance(goal, bool) else goal:}{(' ' + unit) if unit and not isinstance(goal, bool) else ''}"
+            status = _check(key, value)
+        rows.append({"figure": label, "value": shown, "unit": unit, "target": target, "status": status,
+                     "raw": value})
+
+    cold = r.get("cold", {})
+    add("koude start evaluate (mediaan) / cold start evaluate (median)", _get(cold, "evaluate", "median"), "s",
+        "cold_evaluate_s", "{:.3f}")
+    add("  spreiding p10–p90 / spread p10–p90",
+        None if "evaluate" not in cold else f"{cold['evaluate']['p10']:.3f}–{cold['evaluate']['p90']:.3f}", "s")
+    add("koude start --help (mediaan) / cold start --help (median)", _get(cold, "help", "median"), "s",
+        "cold_help_s", "{:.3f}")
+    add("  spreiding p10–p90 / spread p10–p90",
+        None if "help" not in cold else f"{cold['help']['p10']:.3f}–{cold['help']['p90']:.3f}", "s")
+    tp = r.get("throughput", {})
+    add(f"hele pijplijn, {tp.get('proposals', '?')} bestanden / full pipeline, files", tp.get("full_per_s"),
+        "voorstellen/s", "pipeline_per_s")
+    add("alleen de engine (gevalideerd) / engine alone (validated)", tp.get("engine_per_s"), "voorstellen/s")
+    bd = tp.get("breakdown_us") or {}
+    if bd:
+        add("  per voorstel: lezen+parsen / read+parse", bd.get("read_parse"), "µs")
+        add("  per voorstel: valideren / validate", bd.get("validate"), "µs")
+        add("  per voorstel: feiten + toetsen / facts + evaluate", (bd.get("flatten") or 0) + (bd.get("evaluate") or 0), "µs")
+        add("  per voorstel: advies opbouwen / build advice", bd.get("advice"), "µs")
+    ov = r.get("overhead", {})
+    for region, row in (ov.get("regions") or {}).items():
+        add(f"engine / durable_rules direct, {region}", row.get("ratio"), "×", None, "{:.2f}")
+        add(f"  engine {row['engine_us']:.0f} µs; direct {row.get('raw_us', 0):.0f} µs (retract), "
+            f"{row.get('raw_new_session_us', 0):.0f} µs (delete_state); zelfde regels / same rules",
+            row.get("same_rules_fired"), "")
+    add("engine / durable_rules direct (alle regio's / all regions)", ov.get("ratio"), "×", "engine_vs_raw", "{:.2f}")
+    for region, row in (_get(r, "overhead_host", "regions") or {}).items():
+        add(f"  ter vergelijking / for comparison: durable.engine.Host, {region}", row["host_us"], "µs")
+    for size, row in (_get(r, "rules_scaling", "sizes") or {}).items():
+        add(f"synthetische regelset {size} regels: toetsen / synthetic {size} rules: evaluate", row["engine_us"], "µs")
+        if "raw_new_session_us" in row:
+            add("  direct, nieuwe sessie per voorstel / new session per proposal", row["raw_new_session_us"], "µs")
+        add(f"  laden + compileren / load + compile ({row['fired_mean']:.1f} regels vuren / rules fire)",
+            row["load_s"] + row["compile_s"], "s", None, "{:.2f}")
+        if "raw_error" in row:
+            add(f"  durable_rules direct: volledig feit / complete fact ({row['raw_fact_properties']} eigenschappen / "
+                f"properties)", row["raw_error"], "")
+        else:
+            add("  engine / durable_rules direct", row["ratio"], "×", None, "{:.2f}")
+    bt = r.get("batches", {})
+    for mark in bt.get("checkpoints") or []:
+        add(f"batch {mark['evaluations']}: per voorstel / per proposal (hele pijplijn / full pipeline)",
+            mark["per_proposal_us"], "µs")
+    marks = bt.get("checkpoints") or []
+    if marks:
+        add(f"RSS-groei {marks[0]['evaluations']}→{marks[-1]['evaluations']} toetsingen / RSS growth evaluations",
+            bt.get("rss_growth_mb"), "MB", "rss_growth_mb", "{:.1f}")
+    add(f"piek-RSS, {marks[-1]['evaluations'] if marks else '?'} toetsingen in één proces / peak RSS, evaluations in "
+        f"one process", bt.get("peak_rss_mb"), "MB", None, "{:.0f}")
+    add("  piek-RSS doorvoerproces (houdt gevalideerde voorstellen vast) / peak RSS throughput process",
+        tp.get("peak_rss_mb"), "MB", None, "{:.0f}")
+    rep = r.get("reports", {})
+    for jobs in (1, 2):
+        run = rep.get(f"jobs{jobs}") or {}
+        add(f"{rep.get('proposals', '?')} HTML-rapporten, --jobs {jobs} / HTML reports", run.get("wall_s"), "s",
+            None, "{:.1f}")
+    add("  --jobs 2: werkprocessen / worker processes", _get(rep, "jobs2", "worker_processes_at_once"), "",
+        "jobs_processes")
+    for jobs in (1, 2):
+        add(f"  --jobs {jobs}: CPU-tijd / wandtijd / CPU time / wall time", _get(rep, f"jobs{jobs}", "cpu_per_wall"), "",
+            None, "{:.2f}")
+    add("  --jobs 2 byte-gelijk aan --jobs 1 / byte-identical to --jobs 1", rep.get("identical"), "", "jobs_identical")
+    if mode != "full":
+        for row in rows:
+            if row["status"] in ("PASS", "MISS"):
+                row["status"] += "*"
+    return rows
+
+
+def print_table(rows: list[dict[str, Any]], mode: str) -> None:
+    width = max(len(r["figure"]) for r in rows)
+    vwidth = max(len(f"{r['value']} {r['unit']}".strip()) for r in rows)
+    print(f"\n{'meting / figure':<{width}}  {'waarde / value':>{vwidth}}  {'doel / target':<22} status")
+    print("-" * (width + vwidth + 34))
+    for r in rows:
+        value = f"{r['value']} {r['unit']}".strip()
+        print(f"{r['figure']:<{width}}  {value:>{vwidth}}  {r['target']:<22} {r['status']}")
+    if mode != "full":
+        print(f"\n* {mode}: kleinere aantallen, alleen indicatief / smaller counts, indicative only")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="kleinere aantallen / smaller counts (about half a minute)")
+    parser.add_argument("--smoke", action="store_true", help="heel kleine aantallen: werkt alles nog? / tiny counts")
+    parser.add_argument("--output", default=None, help="JSON-bestand / JSON file (default bench/results.json, "
+                                                       "bench/results-quick.json with --quick, none with --smoke)")
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["cold", "throughput", "overhead", "host", "scaling", "batches", "reports"],
+                        help="sla een onderdeel over / skip a section (repeatable)")
+    args = parser.parse_args(argv)
+    mode = "smoke" if args.smoke else "quick" if args.quick else "full"
+    p = MODES[mode]
+    output = args.output or {"full": str(ROOT / "bench" / "results.json"),
+                             "quick": str(ROOT / "bench" / "results-quick.json"), "smoke": None}[mode]
+    started = time.perf_counter()
+    info = machine()
+    print(f"regiotoets bench ({mode}) — {info['nproc']} × {info['cpu']}, Python {info['python']}, "
+          f"durable_rules {info['durable_rules']}, load {info['loadavg_start'][0]:.2f}", flush=True)
+    results: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+
+    def step(name: str, func: Any) -> None:
+        t = time.perf_counter()
+        print(f"  {name} …", end="", flush=True)
+        results[name] = func()
+        timings[name] = time.perf_counter() - t
+        error = results[name].get("error") if isinstance(results[name], dict) else None
+        print(f" {timings[name]:.1f} s" + (f"  FOUT / ERROR: {error.splitlines()[-1]}" if error else ""), flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="regiotoets-bench-") as tmp:
+        work = Path(tmp)
+        folder = work / "voorstellen"
+        count = max(p["throughput"], p["pool"], p["reports"])
+        step("proposals", lambda: section("write_proposals", {"folder": str(folder), "count": count}, work))
+        if "cold" not in args.skip:
+            step("cold", lambda: cold_start(p["cold_runs"]))
+        if "throughput" not in args.skip:
+            step("throughput", lambda: section("throughput", {"folder": str(folder), "count": p["throughput"],
+                                                               "engine": p["engine"], "breakdown": p["breakdown"]}, work))
+        if "overhead" not in args.skip:
+            step("overhead", lambda: section("overhead", {"count": p["overhead"], "repeat": p["repeat"]}, work))
+        if "host" not in args.skip:
+            step("overhead_host", lambda: section("overhead_host", {"count": p["host"], "repeat": 1}, work))
+        if "scaling" not in args.skip:
+            step("rules_scaling", lambda: section("rules_scaling", {"sizes": p["sizes"], "repeat": p["repeat"]}, work))
+        if "batches" not in args.skip:
+            step("batches", lambda: section("batches", {"folder": str(folder), "pool": p["pool"],
+                                                         "checkpoints": p["checkpoints"]}, work))
+        if "reports" not in args.skip:
+            from bench.sections import proposal_files
+            files = [str(f) for f in proposal_files(folder)[: p["reports"]]]
+            step("reports", lambda: batch_reports(files, work))
+
+    info["loadavg_end"] = list(os.getloadavg())
+    total = time.perf_counter() - started
+    rows = table(results, mode)
+    print_table(rows, mode)
+    print(f"\ntotale duur / total time: {total:.0f} s; belasting / load average {info['loadavg_start'][0]:.2f} → "
+          f"{info['loadavg_end'][0]:.2f}")
+    if output:
+        data = {"mode": mode, "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": info,
+                "total_s": total, "section_s": timings, "params": p, "targets": {k: list(v) for k, v in TARGETS.items()},
+                "table": [{k: v for k, v in row.items()} for row in rows], "results": results}
+        Path(output).write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+        print(f"geschreven / written: {os.path.relpath(output, Path.cwd())}")
+    errors = [name for name, res in results.items() if isinstance(res, dict) and "error" in res]
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
