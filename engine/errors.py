@@ -24,9 +24,12 @@ class Problem:
     field: str | None = None
     expected: str | None = None
     suggestion: str | None = None
+    column: int | None = None
 
     def render(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.line is not None and self.column is not None:
+            where += f":{self.column}"
         parts = [where]
         if self.field:
             parts.append(self.field)
@@ -36,7 +39,11 @@ class Problem:
             text += f" (verwacht / expected: {self.expected})"
         if self.suggestion:
             text += f" — {self.suggestion}"
-        return text
+        return text.translate(_LINE_BREAKS)  # one line per problem, whatever a name or value holds
+
+
+# Every character str.splitlines() (and some terminals) break a line at, shown escaped.
+_LINE_BREAKS = {ord(ch): ascii(ch)[1:-1] for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 @dataclass
@@ -78,7 +85,9 @@ def display_path(path: str | Path) -> str:
     p = Path(path)
     try:
         return str(p.resolve().relative_to(_resolved_cwd()))
-    except ValueError:
+    except ValueError:  # outside the working directory (or a NUL byte in the name)
+        return str(p)
+    except (OSError, RuntimeError):  # a symbolic link loop: pathlib raises RuntimeError before Python 3.13
         return str(p)
 
 

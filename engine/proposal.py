@@ -81,7 +81,7 @@ def q(nl: str, en: str, *, decision: bool = True, **extra: Any) -> dict[str, Any
 class Section(BaseModel):
     """Base for all proposal sections: unknown fields are errors, not silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 def _shorthand(field_name: str):

@@ -1,119 +1,151 @@
-"""A fast path for reading plain YAML documents, equal to the round-trip loader.
+"""One pass over the YAML events: enforce the limits, and build plain data with a line index.
 
-ruamel.yaml's round-trip loader records the line of every key and item, but
-it is written in Python and costs milliseconds per proposal; loading a rule
-set with it dominated the start-up of every command. When the C parser of
-ruamel.yaml (``ruamel.yaml.clib``) is installed, this module composes the
-node tree in C and builds plain data plus a small line index from it.
+Every file (proposal or rule file) goes through :func:`scan` before anything
+else parses it. The pass reads the parser's events one by one — libyaml's C
+parser from ``ruamel.yaml.clib`` when installed, else ruamel.yaml's own — and
+never recurses, so a hostile file is stopped before its cost explodes:
 
-It handles what proposals and rule files are made of — mappings, sequences,
-strings, null, booleans, numbers and dates — and gives up
-(returns ``None``) on anything else: tags, anchors, merge keys, duplicate
-keys, ``%YAML`` directives, syntax errors. The caller then uses the
-round-trip loader, so every value and every error message stays exactly what
-the round-trip loader gives; ``tests/test_yamlfast.py`` checks both agree.
+- nesting deeper than :data:`MAX_DEPTH` levels (a recursive parser would hit
+  Python's recursion limit);
+- more than :data:`MAX_NODES` values, counting what aliases expand to (an
+  "alias bomb" grows exponentially when expanded);
+- an alias that refers to itself, or to no anchor;
+- a text longer than :data:`MAX_STRING` characters, an integer longer than
+  :data:`MAX_DIGITS` characters;
+- more than one YAML document, a duplicate key, a list or block as a key, a
+  tag other than ``!!str``, ``!!map`` or ``!!seq``.
+
+For what proposals and rule files are made of — mappings, sequences,
+strings, null, booleans, numbers and dates — the same pass builds the plain
+data and a line index, exactly as the round-trip loader would
+(``tests/test_yamlfast.py`` checks both agree). On anything else (anchors,
+merge keys, explicit tags, ``%YAML`` directives, date-times) it reports that
+the document is not plain; the caller then uses the round-trip loader, which
+is safe to run once the limits hold.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
+import functools
+from typing import Any, Callable
 
-# A candidate anchor (&name) or alias (*name); the C composer does not report anchors.
-_ANCHOR = re.compile(r"[&*][^\s\[\]{},]")
-_BEFORE_ANCHOR = " \t\r\n[{,"
+MAX_DEPTH = 50          # levels of nested mappings and lists
+MAX_NODES = 100_000     # values in a document, aliases expanded
+MAX_STRING = 20_000     # characters in one text (key or value)
+MAX_DIGITS = 100        # characters in one integer
 
-
-def _has_anchor(text: str) -> bool:
-    """Whether the text may hold an anchor or alias (a '&' or '*' where YAML allows one)."""
-    for match in _ANCHOR.finditer(text):
-        i = match.start()
-        if i == 0 or text[i - 1] in _BEFORE_ANCHOR:
-            return True
-    return False
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
-_INTTAG = "tag:yaml.org,2002:int"
+_INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
+_ALLOWED_TAGS = {"!", _STR, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
-class GiveUp(Exception):
-    """The document uses something the fast path does not reproduce exactly."""
+class YamlProblem(Exception):
+    """A document the scan refuses: a limit, an alias, a duplicate key, a tag. Positions are 0-based."""
+
+    def __init__(self, message: str, line: int, column: int, path: tuple = (), suggestion: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.path = path
+        self.suggestion = suggestion
 
 
 class MapLines:
-    """Lines of one mapping: its own start line and, per key, the key's line and the value's index."""
+    """Position of one mapping and, per key, the key's line and column and the value's index."""
 
-    __slots__ = ("line", "keys")
+    __slots__ = ("line", "col", "keys")
 
-    def __init__(self, line: int, keys: dict[Any, tuple[int, Any]]):
+    def __init__(self, line: int, col: int, keys: dict[Any, list]):
         self.line = line
+        self.col = col
         self.keys = keys
 
 
 class SeqLines:
-    """Lines of one sequence: its own start line and, per item, the item's line and index."""
+    """Position of one sequence and, per item, the item's line and column and index."""
 
-    __slots__ = ("line", "items")
+    __slots__ = ("line", "col", "items")
 
-    def __init__(self, line: int, items: list[tuple[int, Any]]):
+    def __init__(self, line: int, col: int, items: list[tuple[int, int, Any]]):
         self.line = line
+        self.col = col
         self.items = items
 
 
+class Scanned:
+    """The result of a scan: plain data and its line index, or ``plain=False`` (use the round-trip loader)."""
+
+    __slots__ = ("data", "lines", "plain")
+
+    def __init__(self, data: Any, lines: Any, plain: bool):
+        self.data = data
+        self.lines = lines
+        self.plain = plain
+
+
+_NOKEY = object()  # a mapping frame waiting for its next key
+
+
+class _Frame:
+    """One open mapping or sequence."""
+
+    __slots__ = ("is_map", "data", "index", "anchor", "size", "key", "key_pos", "seen")
+
+    def __init__(self, is_map: bool, data: Any, index: Any, anchor: str | None):
+        self.is_map = is_map
+        self.data = data
+        self.index = index
+        self.anchor = anchor
+        self.size = 1
+        self.key: Any = _NOKEY
+        self.key_pos: tuple[int, int] = (0, 0)
+        self.seen: dict[Any, int] = {}
+
+
+def _path(stack: list[_Frame]) -> tuple:
+    """The field path of the value being read (as a pydantic location)."""
+    out: list[Any] = []
+    for f in stack:
+        if f.is_map:
+            if f.key is _NOKEY:
+                break
+            out.append(str(f.key) if not isinstance(f.key, (int, float)) else f.key)
+        else:
+            out.append(len(f.data))
+    return tuple(out)
+
+
 def _setup() -> Any:
-    """Build the C composer class once; None when the C parser is not installed."""
-    try:
-        from _ruamel_yaml import CParser
-    except ImportError:
-        return None
+    """The pieces the scan needs, built once: event classes, resolver, constructors, event source."""
+    from ruamel.yaml import events as E
     from ruamel.yaml.constructor import RoundTripConstructor
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
-    from ruamel.yaml.tag import Tag
     from ruamel.yaml.util import create_timestamp, timestamp_regexp
 
-    resolver = VersionedResolver()  # YAML 1.2, as the round-trip loader uses
-    tags: dict[str, Any] = {}
-    kinds: dict[int, str] = {}  # id of a cached Tag -> its name; explicit tags are new objects: give up
-    resolved: dict[str, Any] = {}
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:  # no C parser: ruamel.yaml's own parser gives the same events, slower
+        CParser = None
 
-    def tag(name: str) -> Any:
-        t = tags.get(name)
+    resolver = VersionedResolver()  # YAML 1.2, as the round-trip loader uses
+    resolved: dict[str, str] = {}
+
+    def resolve(value: str) -> str:
+        t = resolved.get(value)
         if t is None:
-            t = tags[name] = Tag(suffix=name)
-            kinds[id(t)] = name
+            if len(resolved) > 50_000:
+                resolved.clear()
+            t = resolved[value] = str(resolver.resolve(ScalarNode, value, (True, False)))
         return t
 
-    str_tag, map_tag, seq_tag = tag(_STR), tag(_MAP), tag(_SEQ)
-
-    class Composer(CParser):  # type: ignore[misc, valid-type]
-        """libyaml's parser and composer with a memoised YAML 1.2 scalar resolver."""
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is ScalarNode:
-                if not implicit[0]:
-                    return str_tag
-                t = resolved.get(value)
-                if t is None:
-                    if len(resolved) > 50_000:
-                        resolved.clear()
-                    t = resolved[value] = tag(str(resolver.resolve(kind, value, implicit)))
-                return t
-            return map_tag if kind is MappingNode else seq_tag
-
-        def descend_resolver(self, *_: Any) -> None:
-            return None
-
-        def ascend_resolver(self, *_: Any) -> None:
-            return None
-
     class _Shim:
-        """Just enough of a constructor to call the round-trip float constructor."""
+        """Just enough of a constructor to call the round-trip number constructors."""
 
         class resolver:
             processing_version = (1, 2)
@@ -126,113 +158,321 @@ def _setup() -> Any:
             return node.value
 
     shim = _Shim()
+
+    class _Node:
+        """Just enough of a scalar node for the number constructors."""
+
+        __slots__ = ("value",)
+        anchor = None
+
+        def __init__(self, value: str):
+            self.value = value
+
     construct_float = RoundTripConstructor.construct_yaml_float
     construct_int = RoundTripConstructor.construct_yaml_int
 
-    def scalar(node: Any) -> Any:
-        if node.anchor is not None:
-            raise GiveUp
-        value = node.value
-        t = node.ctag
-        if t is str_tag:
+    def events(text: str, pure: bool) -> Callable[[], Any]:
+        """A function giving the next event of the text, then None."""
+        if CParser is None or pure:
+            from ruamel.yaml import YAML
+
+            return functools.partial(next, iter(YAML(typ="rt", pure=True).parse(text)), None)
+        return CParser(text).get_event
+
+    return (E.ScalarEvent, E.MappingStartEvent, E.SequenceStartEvent, E.MappingEndEvent, E.SequenceEndEvent,
+            E.AliasEvent, E.DocumentStartEvent, resolve, shim, _Node, construct_float, construct_int,
+            create_timestamp, timestamp_regexp, events, CParser is not None)
+
+
+_SETUP: Any = None
+
+
+def _parts() -> Any:
+    global _SETUP
+    if _SETUP is None:
+        _SETUP = _setup()
+    return _SETUP
+
+
+def scan(text: str, *, pure: bool = False) -> Scanned:
+    """Check the limits of one YAML text and build its plain data when it is plain.
+
+    Raises :class:`YamlProblem` for a document over a limit or otherwise refused, and
+    ruamel.yaml's ``MarkedYAMLError`` for a syntax error (both with a position).
+    ``pure`` reads the events with ruamel.yaml's own parser even when the C parser is there.
+    """
+    (Scalar, MapStart, SeqStart, MapEnd, SeqEnd, Alias, DocStart, resolve, shim, Node, construct_float,
+     construct_int, create_timestamp, timestamp_regexp, events, _) = _parts()
+    stack: list[_Frame] = []
+    finished: dict[str, int] = {}  # anchor -> size of its value, aliases expanded
+    opened: set[str] = set()
+    scalars: set[str] = set()  # anchors of texts, numbers, …: an alias to one may be a key
+    nodes = 0
+    documents = 0
+    plain = True
+    result: Any = (None, None)
+
+    def refuse(message: str, mark: Any, suggestion: str | None = None) -> YamlProblem:
+        return YamlProblem(message, mark.line, mark.column, _path(stack), suggestion)
+
+    def add(value: Any, index: Any, line: int, col: int, size: int, is_scalar: bool) -> None:
+        """Put a finished value into its parent (or make it the document)."""
+        nonlocal plain, result
+        if not stack:
+            result = (value, index)
+            return
+        parent = stack[-1]
+        parent.size += size
+        if not parent.is_map:
+            parent.data.append(value)
+            parent.index.items.append((line, col, index))
+            return
+        if parent.key is _NOKEY:
+            if not is_scalar:
+                raise refuse("een sleutel moet een naam zijn, geen lijst of blok / a key must be a name, "
+                             "not a list or a block", _Mark(line, col))
+            if value.__class__ is _Unhashable:
+                plain = False  # an alias or a merge key: the round-trip loader resolves it
+            elif value in parent.seen:
+                first = parent.seen[value]
+                parent.key = value
+                raise refuse(f"sleutel '{value}' komt twee keer voor (eerst op regel {first + 1}) "
+                             f"/ duplicate key (first on line {first + 1})", _Mark(line, col),
+                             "houd er één over / keep only one of them")
+            parent.seen[value] = line
+            parent.key = value
+            parent.key_pos = (line, col)
+            return
+        key = parent.key
+        name = str(key) if not isinstance(key, (int, float)) else key
+        if name in parent.data:
+            plain = False  # two keys that only differ in type (True and "True")
+        parent.data[name] = value
+        parent.index.keys[key] = [parent.key_pos[0], parent.key_pos[1], index]
+        parent.key = _NOKEY
+
+    def too_many(mark: Any) -> YamlProblem:
+        return refuse(f"te veel waarden / too many values (meer dan / more than {MAX_NODES}, aliassen "
+                      f"uitgeschreven / aliases expanded)", mark,
+                      "een voorstel heeft er een paar honderd; gebruik geen aliassen (*naam) die elkaar "
+                      "vermenigvuldigen / a proposal has a few hundred; don't use aliases (*name) that "
+                      "multiply each other")
+
+    def expects_key() -> bool:
+        return bool(stack) and stack[-1].is_map and stack[-1].key is _NOKEY
+
+    def anchor(ev: Any) -> None:
+        nonlocal plain
+        plain = False
+        if ev.anchor in opened or ev.anchor in finished:
+            raise refuse(f"anker &{ev.anchor} komt twee keer voor / anchor defined twice", ev.start_mark,
+                         "geef elk anker een eigen naam / give each anchor a name of its own")
+
+    def scalar(ev: Any) -> Any:
+        """The value of a scalar event, as the round-trip loader constructs it."""
+        nonlocal plain
+        value = ev.value
+        if len(value) > MAX_STRING:
+            raise refuse(f"tekst is te lang / text is too long ({len(value)} tekens / characters; maximum "
+                         f"{MAX_STRING})", ev.start_mark, "kort de tekst in / shorten the text")
+        if ev.style == '"' and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:  # "\ud800": ruamel.yaml's own parser lets a lone surrogate through
+                raise refuse(f"ongeldig teken / invalid character (U+{ord(value[exc.start]):04X}, een losse "
+                             f"surrogaat / a lone surrogate)", ev.start_mark,
+                             "typ het teken zelf / type the character itself") from None
+        tag = ev.tag
+        if tag is not None and tag != "!":
+            if tag not in _ALLOWED_TAGS:
+                raise refuse(f"tag '{_short(tag)}' wordt niet ondersteund / tag is not supported", ev.start_mark,
+                             "laat de tag weg / remove the tag")
+            plain = False
             return value
-        kind = kinds.get(id(t))
-        if kind is None or tags.get(kind) is not t:
-            raise GiveUp
+        if not ev.implicit[0]:
+            return value
+        kind = resolve(value)
+        if kind == _STR:
+            return value
         if kind == _NULL:
             return None
         if kind == _BOOL:
             return value.lower() == "true"
-        if kind == _INTTAG:
-            return construct_int(shim, node)
-        if kind == _FLOAT:
-            return construct_float(shim, node)
+        if kind == _INT or kind == _FLOAT:
+            if len(value) > MAX_DIGITS and kind == _INT:
+                raise refuse(f"getal is te lang / number is too long ({len(value)} tekens / characters; maximum "
+                             f"{MAX_DIGITS})", ev.start_mark)
+            if digitless(value):
+                return value
+            return (construct_int if kind == _INT else construct_float)(shim, Node(value))
         if kind == _TIMESTAMP:
             match = timestamp_regexp.match(value)
-            if match is None or match.group("hour"):
-                raise GiveUp
-            return create_timestamp(**match.groupdict())
-        raise GiveUp
+            if match is None:
+                return value
+            if match.group("hour"):
+                plain = False
+                return value
+            try:
+                return create_timestamp(**match.groupdict())
+            except ValueError:  # 2025-13-01: kept as text, so validation says it is not a valid date
+                return value
+        if kind.endswith((":merge", ":value")):
+            if kind.endswith(":merge") and expects_key():
+                return _Unhashable("<<")  # a merge key: the round-trip loader merges
+            return value  # '<<' or '=' as a value is text, as in the round-trip loader
+        plain = False  # another tag the round-trip loader handles
+        return value
 
-    def build(node: Any) -> tuple[Any, Any]:
-        cls = type(node)
-        if cls is ScalarNode:
-            return scalar(node), None
-        if node.anchor is not None:
-            raise GiveUp
-        if cls is MappingNode:
-            if node.ctag is not map_tag:
-                raise GiveUp
-            data: dict[Any, Any] = {}
-            keys: dict[Any, tuple[int, Any]] = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not ScalarNode:
-                    raise GiveUp
-                key = scalar(key_node)
-                if key in keys:
-                    raise GiveUp  # the round-trip loader reports duplicate keys
-                value, lines = build(value_node)
-                keys[key] = (key_node.start_mark.line, lines)
-                data[str(key) if not isinstance(key, (int, float)) else key] = value
-            if len(data) != len(keys):
-                raise GiveUp  # two keys that only differ in type (1 and "1")
-            return data, MapLines(node.start_mark.line, keys)
-        if cls is SequenceNode:
-            if node.ctag is not seq_tag:
-                raise GiveUp
-            out, items = [], []
-            for item in node.value:
-                value, lines = build(item)
-                out.append(value)
-                items.append((item.start_mark.line, lines))
-            return out, SeqLines(node.start_mark.line, items)
-        raise GiveUp
+    next_event = events(text, pure)
+    while (ev := next_event()) is not None:
+        cls = ev.__class__
+        if cls is Scalar:
+            if ev.anchor is not None:
+                anchor(ev)
+                finished[ev.anchor] = 1
+                scalars.add(ev.anchor)
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise too_many(ev.start_mark)
+            mark = ev.start_mark
+            add(scalar(ev), None, mark.line, mark.column, 1, True)
+        elif cls is MapStart or cls is SeqStart:
+            mark = ev.start_mark
+            if len(stack) >= MAX_DEPTH:
+                raise refuse(f"te diep genest / nested too deeply (meer dan / more than {MAX_DEPTH} niveaus "
+                             f"/ levels)", mark)
+            if expects_key():
+                add(None, None, mark.line, mark.column, 0, False)  # raises: a list or block as a key
+            if ev.tag is not None and ev.tag != "!":
+                if ev.tag not in _ALLOWED_TAGS:
+                    raise refuse(f"tag '{_short(ev.tag)}' wordt niet ondersteund / tag is not supported", mark,
+                                 "laat de tag weg / remove the tag")
+                plain = False
+            if ev.anchor is not None:
+                anchor(ev)
+                opened.add(ev.anchor)
+            if cls is MapStart:
+                stack.append(_Frame(True, {}, MapLines(mark.line, mark.column, {}), ev.anchor))
+            else:
+                stack.append(_Frame(False, [], SeqLines(mark.line, mark.column, []), ev.anchor))
+        elif cls is MapEnd or cls is SeqEnd:
+            frame = stack.pop()
+            if frame.anchor is not None:
+                finished[frame.anchor] = frame.size
+                opened.discard(frame.anchor)
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise too_many(ev.start_mark)
+            index = frame.index
+            add(frame.data, index, index.line, index.col, frame.size, False)
+        elif cls is Alias:
+            name = ev.anchor
+            if name in opened:
+                raise refuse(f"alias *{name} verwijst naar zichzelf / alias refers to itself", ev.start_mark,
+                             "schrijf de waarde uit / write the value out")
+            if name not in finished:
+                raise refuse(f"alias *{name} verwijst naar geen anker / alias refers to no anchor", ev.start_mark,
+                             f"zet eerst een anker &{name} / define an anchor &{name} first")
+            plain = False
+            nodes += finished[name]
+            if nodes > MAX_NODES:
+                raise too_many(ev.start_mark)
+            mark = ev.start_mark
+            add(_Unhashable(f"*{name}"), None, mark.line, mark.column, finished[name], name in scalars)
+        elif cls is DocStart:
+            documents += 1
+            if documents > 1:
+                raise YamlProblem("meer dan één YAML-document in het bestand / more than one YAML document in "
+                                  "the file", ev.start_mark.line, ev.start_mark.column, (),
+                                  "verwijder de regel '---' of zet elk voorstel in een eigen bestand "
+                                  "/ remove the '---' line or put each proposal in a file of its own")
+            if ev.version is not None:
+                plain = False  # %YAML directive: the round-trip loader follows that version
+    data, index = result
+    return Scanned(data, index, plain)
 
-    def load(text: str) -> tuple[Any, Any] | None:
-        if "%YAML" in text or "<<" in text or _has_anchor(text):
-            return None
-        try:
-            node = Composer(text).get_single_node()
-            if node is None:
-                return None
-            return build(node)
-        except Exception:  # GiveUp, or a syntax error the round-trip loader will report
-            return None
 
-    return load
+def digitless(value: str) -> bool:
+    """A 'number' of only signs and underscores ('+_', '0x_', '._'): YAML's patterns match it, but it is
+    no number and ruamel.yaml's constructors fail on it, so both loaders keep it as text."""
+    if "_" not in value:
+        return False
+    rest = value.lstrip("+-")
+    if rest[:2] in ("0x", "0o"):
+        rest = rest[2:]
+    return not any(ch.isalnum() for ch in rest)
 
 
-_LOAD: Any = False
+def _short(tag: str) -> str:
+    """A tag as it is written: ``!!binary`` rather than ``tag:yaml.org,2002:binary``."""
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+class _Mark:
+    __slots__ = ("line", "column")
+
+    def __init__(self, line: int, column: int):
+        self.line = line
+        self.column = column
+
+
+class _Unhashable:
+    """Stands for an alias or merge key while scanning a document that is not plain; never equal to a key."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def load(text: str) -> tuple[Any, Any] | None:
-    """``(data, line index)`` for a plain YAML text, or None: use the round-trip loader."""
-    global _LOAD
-    if _LOAD is False:
-        _LOAD = _setup()
-    if _LOAD is None:
+    """``(data, line index)`` for a plain YAML text, or None: refused, a syntax error, or not plain."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        scanned = scan(text)
+    except (YamlProblem, YAMLError):
         return None
-    return _LOAD(text)
+    if not scanned.plain:
+        return None
+    return scanned.data, scanned.lines
 
 
-def line_of(index: Any, loc: Any) -> int | None:
-    """1-based line of the deepest existing node on ``loc``, as the round-trip tree gives it."""
+def has_c_parser() -> bool:
+    """Whether the C parser is installed (the scan is then a few times faster)."""
+    return bool(_parts()[-1])
+
+
+def position_of(index: Any, loc: Any) -> tuple[int, int] | None:
+    """1-based (line, column) of the deepest existing node on ``loc``, as the round-trip tree gives it."""
     node = index
-    line = None
+    pos = None
     for part in loc:
         try:
             if isinstance(part, int) and isinstance(node, SeqLines):
                 if part < 0:
                     break  # the round-trip tree keeps item lines by index, not by position
-                item_line, node = node.items[part]
-                line = item_line + 1
+                line, col, node = node.items[part]
+                pos = (line + 1, col + 1)
             elif isinstance(node, MapLines) and part in node.keys:
-                key_line, node = node.keys[part]
-                line = key_line + 1
+                line, col, node = node.keys[part]
+                pos = (line + 1, col + 1)
             else:
                 break
         except (KeyError, IndexError, TypeError):
             break
-    if line is None and isinstance(index, (MapLines, SeqLines)):
-        line = index.line + 1
-    return line
+    if pos is None and isinstance(index, (MapLines, SeqLines)):
+        pos = (index.line + 1, index.col + 1)
+    return pos
+
+
+def line_of(index: Any, loc: Any) -> int | None:
+    """1-based line of the deepest existing node on ``loc``."""
+    pos = position_of(index, loc)
+    return pos[0] if pos else None

@@ -22,7 +22,7 @@ CASES = {
     "unknown_value_key": (HEAD + "content:\n  values:\n    kind_hoort_thui: supports\n",
                           ["unknown_value_key.yaml:8", "did you mean 'kind_hoort_thuis'"]),
     "missing_required": ("title: Testvoorstel\ndate: 2025-01-01\nregion: foodvalley\n",
-                         ["missing_required.yaml:1: submitter", "missing_required.yaml:1: topic"]),
+                         ["missing_required.yaml:1:1: submitter", "missing_required.yaml:1:1: topic"]),
     "bad_date": (HEAD.replace("2025-01-01", "1 januari") + "", ["bad_date.yaml:3", "date", "JJJJ-MM-DD"]),
     "empty": ("", ["empty.yaml:1", "leeg"]),
     "only_comments": ("# nog niets\n", ["only_comments.yaml:1", "leeg"]),
@@ -75,7 +75,7 @@ def test_json_proposals_are_accepted_and_errors_have_lines(tmp_path):
                    ' "region": "foodvalley",\n "legal": {"requird": "ja"}}\n', encoding="utf-8")
     result = run_cli("evaluate", str(bad), cwd=tmp_path)
     assert result.returncode == 2
-    assert "fout.json:3: legal.requird" in result.stderr
+    assert "fout.json:3:12: legal.requird" in result.stderr
 
 
 def test_bad_date_option(tmp_path):

@@ -1,4 +1,4 @@
-"""The fast YAML path must give exactly what the round-trip loader gives: data, types and lines."""
+"""The fast YAML path must give exactly what the round-trip loader gives: data, types, lines and columns."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def assert_same(text: str) -> None:
     slow_doc = LoadedDocument(Path("x.yaml"), text.encode(), expected, tree)
     fast_doc = LoadedDocument(Path("x.yaml"), text.encode(), data, None, lines)
     for loc in _locs(expected):
-        assert fast_doc.line_of(loc) == slow_doc.line_of(loc), loc
+        assert fast_doc.position_of(loc) == slow_doc.position_of(loc), loc
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -125,3 +125,22 @@ def _render(value, indent: int = 0, flow: bool = False) -> str:
 def test_generated_documents_load_identically(doc) -> None:
     text = "# kop\n" + _render(doc) + "\n"
     assert_same(text)
+
+
+def test_impossible_dates_and_digitless_numbers_stay_text() -> None:
+    """YAML's patterns take '2025-13-01' for a date and '+_' for a number; both loaders keep them as text."""
+    text = "a: 2025-13-01\nb: 2025-02-30\nc: +_\nd: 0x_\ne: ._\nf: -__\ng: 2025-06-01\nh: 0x1F\n"
+    assert_same(text)
+    data, _ = yamlfast.load(text)
+    assert data["a"] == "2025-13-01" and data["c"] == "+_" and data["e"] == "._"
+    assert data["g"] == dt.date(2025, 6, 1) and data["h"] == 31
+
+
+@pytest.mark.parametrize("path", FILES[:6], ids=lambda p: str(p.relative_to(ROOT)))
+def test_without_the_c_parser_the_scan_gives_the_same(path: Path) -> None:
+    """ruamel.yaml's own parser (used when ruamel.yaml.clib is missing) gives the same data and lines."""
+    text = path.read_text(encoding="utf-8")
+    c, pure = yamlfast.scan(text), yamlfast.scan(text, pure=True)
+    assert pure.plain and pure.data == c.data
+    for loc in _locs(c.data):
+        assert yamlfast.position_of(pure.lines, loc) == yamlfast.position_of(c.lines, loc), loc
