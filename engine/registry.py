@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .errors import InputError, Problem, did_you_mean, display_path
 from .ruleset import RuleSet, RuleSetMeta, load_ruleset
 from .yamlio import load_document
@@ -57,7 +59,7 @@ def _scan(root: Path) -> tuple[Installed, ...]:
         doc = load_document(head)
         try:
             meta = RuleSetMeta.model_validate(doc.data)
-        except Exception:
+        except ValidationError:
             # A broken header is reported when that rule set is actually loaded.
             out.append(Installed(head.parent, None))  # type: ignore[arg-type]
             continue
@@ -83,6 +85,15 @@ def _load(folder: Path) -> RuleSet:
     return load_ruleset(folder)
 
 
+def _folder_named(found: Installed, region: str) -> Problem:
+    """The rule set in a folder called ``region`` names another region: point at its 'region:' line."""
+    doc = load_document(found.folder / "ruleset.yaml")
+    line, column = doc.position_of(("region",)) or (None, None)
+    return Problem(doc.name, f"de regelset in map '{region}' heet '{found.meta.region}' / the rule set in folder "
+                             f"'{region}' is called '{found.meta.region}'", line=line, column=column, field="region",
+                   suggestion=f"bedoelde u / did you mean 'region: {region}'?")
+
+
 def choose(region: str | None, day: dt.date, root: Path | None = None, *, origin: str = "--region") -> RuleSet:
     """The rule set for ``region`` valid on ``day``.
 
@@ -103,8 +114,10 @@ def choose(region: str | None, day: dt.date, root: Path | None = None, *, origin
                                                  "/ set 'region:' in the proposal or use --region")])
     candidates = [i for i in found if i.meta is not None and i.meta.region == region]
     if not candidates:
-        raise InputError([Problem(origin, f"onbekende regio '{region}' / unknown region", expected=" | ".join(names),
-                                  suggestion=did_you_mean(region, names))])
+        problems = [Problem(origin, f"onbekende regio '{region}' / unknown region", expected=" | ".join(names),
+                            suggestion=did_you_mean(region, names))]
+        problems += [_folder_named(i, region) for i in found if i.meta is not None and i.folder.name == region]
+        raise InputError(problems)
     valid = [i for i in candidates if i.meta.valid_from <= day and (i.meta.valid_until is None or day <= i.meta.valid_until)]
     if valid:
         pick = max(valid, key=lambda i: i.meta.valid_from)

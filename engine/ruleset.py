@@ -9,6 +9,7 @@ strata, so a broken rule file fails at load time with the file and rule id.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import conditions as C
 from .errors import Problem, RuleError, did_you_mean, display_path, join_loc
 from .facts import FactSpec, catalogue
+from .problems import problems_from
 from .proposal import proposal_model
 from .yamlio import LoadedDocument, load_document
 
@@ -139,6 +141,8 @@ class Rule:
     file: str
     line: int | None
     stratum: int = 1
+    column: int | None = None
+    loc: tuple = ()  # where the rule sits in its file: ("rules", index)
 
     @property
     def id(self) -> str:
@@ -215,12 +219,10 @@ class RuleSet:
         return p.read_text(encoding="utf-8") if p.exists() else None
 
 
-def _problems_from_validation(doc: LoadedDocument, exc: ValidationError, prefix: tuple = ()) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        loc = prefix + tuple(err["loc"])
-        out.append(Problem(doc.name, err["msg"], line=doc.line_of(loc), field=join_loc(loc)))
-    return out
+def _at(doc: LoadedDocument, loc: tuple) -> dict[str, int | None]:
+    """``line`` and ``column`` keywords of a Problem for a location in a document."""
+    line, column = doc.position_of(loc) or (None, None)
+    return {"line": line, "column": column}
 
 
 def load_ruleset(folder: str | Path) -> RuleSet:
@@ -231,13 +233,14 @@ def load_ruleset(folder: str | Path) -> RuleSet:
     try:
         meta = RuleSetMeta.model_validate(doc.data)
     except ValidationError as exc:
-        raise RuleError(_problems_from_validation(doc, exc))
+        raise RuleError(problems_from(doc, RuleSetMeta, exc))
     files: dict[str, bytes] = {"ruleset.yaml": doc.raw}
     ruleset = RuleSet(folder=folder, meta=meta, rules=[], files=files)
     specs = ruleset.facts
     step_ids = [s.id for s in meta.steps]
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    unloaded: set[str] = set()  # conclusions of rules that did not load: not reported again as undrawn
     for path in sorted(folder.glob("*.yaml")):
         if path.name in ("ruleset.yaml", "invariants.yaml"):  # invariants: see engine/invariants.py
             continue
@@ -245,7 +248,9 @@ def load_ruleset(folder: str | Path) -> RuleSet:
         files[path.name] = rdoc.raw
         items = rdoc.data.get("rules") if isinstance(rdoc.data, dict) else None
         if not isinstance(items, list):
-            problems.append(Problem(rdoc.name, "een regelbestand bevat een lijst 'rules:' / a rule file holds a 'rules:' list", line=1))
+            unloaded.update(_findings_in(rdoc.data))
+            problems.append(Problem(rdoc.name, "een regelbestand bevat een lijst 'rules:' / a rule file holds a 'rules:' "
+                                    "list", line=1, column=1))
             continue
         for i, raw in enumerate(items):
             loc = ("rules", i)
@@ -253,19 +258,22 @@ def load_ruleset(folder: str | Path) -> RuleSet:
             try:
                 data = RuleData.model_validate(raw)
             except ValidationError as exc:
-                for p in _problems_from_validation(rdoc, exc, loc):
-                    problems.append(Problem(p.file, f"regel {rid}: {p.message}", line=p.line, field=p.field))
+                for p in problems_from(rdoc, RuleData, exc, loc):
+                    problems.append(dataclasses.replace(p, message=f"regel {rid}: {p.message}"))
+                unloaded.update(_findings_in(raw))
                 continue
             line = rdoc.line_of(loc)
             if data.id in seen:
                 problems.append(Problem(rdoc.name, f"regel {data.id}: id komt al voor in {seen[data.id]} / duplicate rule id",
-                                        line=line, field="id"))
+                                        field=join_loc(loc + ("id",)), **_at(rdoc, loc + ("id",))))
+                unloaded.update(_findings_in(raw))
                 continue
             seen[data.id] = rdoc.name
             if data.step not in step_ids:
                 problems.append(Problem(rdoc.name, f"regel {data.id}: onbekende stap '{data.step}' / unknown step",
-                                        line=rdoc.line_of(loc + ("step",)), field="step",
-                                        suggestion=did_you_mean(data.step, step_ids)))
+                                        field=join_loc(loc + ("step",)), suggestion=did_you_mean(data.step, step_ids),
+                                        **_at(rdoc, loc + ("step",))))
+                unloaded.update(_findings_in(raw))
                 continue
             try:
                 cond = C.parse(data.when, specs)
@@ -274,43 +282,72 @@ def load_ruleset(folder: str | Path) -> RuleSet:
                         raise C.ConditionError(f"'missing' noemt onbekend feit '{pattern}' / unknown fact",
                                                did_you_mean(pattern, specs))
             except C.ConditionError as exc:
-                problems.append(Problem(rdoc.name, f"regel {data.id}: {exc.message}",
-                                        line=rdoc.line_of(loc + ("when",)), field="when", suggestion=exc.suggestion))
+                problems.append(Problem(rdoc.name, f"regel {data.id}: {exc.message}", field=join_loc(loc + ("when",)),
+                                        suggestion=exc.suggestion, **_at(rdoc, loc + ("when",))))
+                unloaded.update(_findings_in(raw))
                 continue
-            ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, line=line))
-    problems.extend(_stratify(ruleset))
+            ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, line=line,
+                                      column=_at(rdoc, loc)["column"], loc=loc))
+    try:
+        problems.extend(_stratify(ruleset, unloaded))
+    except RuleError as exc:  # a cycle
+        problems.extend(exc.problems)
     if problems:
         raise RuleError(problems)
     return ruleset
 
 
-def _stratify(ruleset: RuleSet) -> list[Problem]:
-    """Give each rule a stratum: after every rule whose conclusion it reads. Cycles are errors."""
+def _findings_in(raw: Any) -> set[str]:
+    """Conclusions (``then: {finding: …}``) anywhere in the data of a rule or rule file that did not load."""
+    out: set[str] = set()
+    stack = [raw]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            then = node.get("then")
+            if isinstance(then, dict) and isinstance(then.get("finding"), str):
+                out.add(then["finding"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out
+
+
+def _stratify(ruleset: RuleSet, unloaded: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
+    """Give each rule a stratum: after every rule whose conclusion it reads. Cycles are errors.
+
+    Conclusions in ``unloaded`` are drawn by rules that failed to load; those
+    rules are already reported, so rules reading them are not reported again.
+    """
     producers = ruleset.producers
     problems = []
     for r in ruleset.rules:
         for name in C.conclusion_names(r.condition):
-            if name not in producers:
+            if name not in producers and name not in unloaded:
                 problems.append(Problem(r.file, f"regel {r.id}: conclusie '{name}' wordt door geen regel getrokken "
-                                        f"/ no rule draws this conclusion", line=r.line, field="when",
+                                        f"/ no rule draws this conclusion", line=r.line, column=r.column,
+                                        field=join_loc(r.loc + ("when",)),
                                         suggestion=did_you_mean(name, producers)))
     if problems:
         return problems
     memo: dict[str, int] = {}
-    visiting: set[str] = set()
+    visiting: list[str] = []
 
     def stratum(rule: Rule) -> int:
         if rule.id in memo:
             return memo[rule.id]
         if rule.id in visiting:
-            raise RuleError([Problem(rule.file, f"regel {rule.id}: kringredenering tussen conclusies / cyclic conclusions",
-                                     line=rule.line)])
-        visiting.add(rule.id)
+            cycle = " → ".join(visiting[visiting.index(rule.id):] + [rule.id])
+            raise RuleError([Problem(rule.file, f"regel {rule.id}: kringredenering tussen conclusies / cyclic "
+                                     f"conclusions: {cycle}", line=rule.line, column=rule.column,
+                                     suggestion="laat geen regel (via andere regels) zijn eigen conclusie lezen "
+                                                "/ no rule may read its own conclusion, directly or through others")])
+        visiting.append(rule.id)
         level = 1
         for name in C.conclusion_names(rule.condition):
-            for pid in producers[name]:
+            for pid in producers.get(name, ()):
                 level = max(level, stratum(ruleset.by_id[pid]) + 1)
-        visiting.discard(rule.id)
+        visiting.pop()
         memo[rule.id] = level
         return level
 

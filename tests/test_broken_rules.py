@@ -1,0 +1,54 @@
+"""A broken rule file stops the run before any proposal is evaluated, naming the file, line and rule id.
+
+Each case in ``tests/broken_rules/`` breaks a copy of the FoodValley rule set
+in one way (a text replaced, or a rule file added) and says what the error
+must contain. A proposal is evaluated with the copy through the command
+line: exit 2, one line per problem, no advice on stdout, no traceback.
+(``tests/test_bad_input.py`` covers a misspelt fact, value or step, a
+duplicate id in one file, an unknown field and a YAML syntax error.)
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import RULES, SCENARIOS, run_cli
+
+CASES = Path(__file__).resolve().parent / "broken_rules"
+PROPOSAL = str(SCENARIOS / "foodvalley" / "expertisecentrum.yaml")
+
+
+def broken_rules(case: dict, target: Path) -> Path:
+    """A copy of the FoodValley rule set with the case's defect; returns the rules root."""
+    root = target / "rules"
+    folder = root / "foodvalley"
+    shutil.copytree(RULES / "foodvalley", folder)
+    path = folder / case["file"]
+    if "add" in case:
+        with path.open("w", encoding="utf-8") as fh:
+            YAML().dump(case["add"], fh)
+    else:
+        old, new = case["replace"]
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{case['file']} no longer contains {old!r}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CASES.glob("*.yaml")))
+def test_broken_rule_file_is_reported_before_evaluation(tmp_path, name):
+    case = YAML(typ="safe").load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))
+    root = broken_rules(case, tmp_path)
+    result = run_cli("evaluate", PROPOSAL, "--rules", str(root), "--date", "2025-06-01", cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == "", "no advice may be given with a broken rule set"
+    assert "Traceback" not in result.stderr and "interne fout" not in result.stderr, result.stderr
+    lines = sorted({line for line in result.stderr.splitlines() if ".yaml:" in line})  # one per problem
+    assert len(lines) == case.get("problems", 1), result.stderr
+    assert any(f"foodvalley/{case['where']}: " in line for line in lines), result.stderr
+    for fragment in case["expect"]:
+        assert fragment in result.stderr, (fragment, result.stderr)
