@@ -48,10 +48,26 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """How many generated examples each invariant was tried on (tests/test_invariants.py)."""
+    """How many generated examples each invariant and each fuzz target was tried on, and what the bad-file
+    corpus cost (tests/test_invariants.py, tests/test_fuzz.py, tests/test_bad_corpus.py)."""
     module = sys.modules.get("test_invariants")
     counts = getattr(module, "EXAMPLES", None)
     if counts:
         terminalreporter.write_sep("-", "hypothesis: voorbeelden per invariant / examples per invariant")
         for name, n in sorted(counts.items()):
             terminalreporter.write_line(f"{name:<30} {n}")
+    tried = getattr(sys.modules.get("test_fuzz"), "TRIED", None)
+    if tried:
+        advised = getattr(sys.modules.get("test_fuzz"), "ADVISED", {})
+        terminalreporter.write_sep("-", "fuzz: invoer geprobeerd per doel / inputs tried per target")
+        for name, n in sorted(tried.items()):
+            extra = f" (advies / advice: {advised[name]})" if advised.get(name) else ""
+            terminalreporter.write_line(f"{name:<30} {n}{extra}")
+        terminalreporter.write_line(f"{'totaal / total':<30} {sum(tried.values())}")
+    stats = getattr(sys.modules.get("test_bad_corpus"), "STATS", None)
+    if stats:
+        terminalreporter.write_sep("-", "slechte bestanden / bad-file corpus")
+        terminalreporter.write_line(
+            f"{stats['files']} bestanden / files, {stats['runs']} runs; max wall {stats['max_wall']:.2f} s "
+            f"({stats['slowest']}), max CPU {stats['max_cpu']:.2f} s, max RSS {stats['max_rss_mb']:.0f} MB "
+            f"({stats['largest']})")
