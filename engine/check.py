@@ -367,13 +367,18 @@ def static_findings(ruleset: RuleSet, day: dt.date) -> list[Finding]:
         if name not in read:
             out.append(Finding("warning", f"conclusie '{name}' wordt door geen regel gebruikt / conclusion nothing uses "
                                           f"(getrokken door / drawn by {', '.join(ids)})", ruleset.by_id[ids[0]].file))
+    return out + validity_findings(meta, day)
+
+
+def validity_findings(meta: Any, day: dt.date) -> list[Finding]:
+    """A warning when ``day`` lies outside the rule set's validity period."""
     if meta.valid_until is not None and day > meta.valid_until:
-        out.append(Finding("warning", f"regelset geldig tot en met {meta.valid_until}, toetsdatum {day} / rule set past "
-                                      f"its validity date", "ruleset.yaml"))
-    elif day < meta.valid_from:
-        out.append(Finding("warning", f"regelset geldt pas vanaf {meta.valid_from}, toetsdatum {day} / rule set not yet "
-                                      f"valid", "ruleset.yaml"))
-    return out
+        return [Finding("warning", f"regelset geldig tot en met {meta.valid_until}, toetsdatum {day} / rule set past "
+                                   f"its validity date", "ruleset.yaml")]
+    if day < meta.valid_from:
+        return [Finding("warning", f"regelset geldt pas vanaf {meta.valid_from}, toetsdatum {day} / rule set not yet "
+                                   f"valid", "ruleset.yaml")]
+    return []
 
 
 def never_satisfiable(ruleset: RuleSet, analysis: Analysis) -> list[str]:
@@ -660,9 +665,24 @@ def check_folder(folder: str | Path, day: dt.date, *, exhaustive_run: bool = Tru
         ruleset = load_ruleset(folder)
     except RuleError as exc:
         report = Report(None, None)
-        report.findings = [Finding("error", p.render()) for p in exc.problems]
+        report.findings = [Finding("error", p.render()) for p in exc.problems] + _head_findings(Path(folder), day)
         return report
     return check_ruleset(ruleset, day, exhaustive_run=exhaustive_run, progress=progress)
+
+
+def _head_findings(folder: Path, day: dt.date) -> list[Finding]:
+    """The validity warning of a rule set whose rules do not load, if its ``ruleset.yaml`` does."""
+    from pydantic import ValidationError
+
+    from .errors import InputError
+    from .ruleset import RuleSetMeta
+    from .yamlio import load_document
+
+    try:
+        meta = RuleSetMeta.model_validate(load_document(folder / "ruleset.yaml", what="regelset-bestand").data)
+    except (InputError, RuleError, ValidationError):  # its problems are already among the findings
+        return []
+    return validity_findings(meta, day)
 
 
 def check_ruleset(ruleset: RuleSet, day: dt.date, *, exhaustive_run: bool = True,

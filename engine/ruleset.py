@@ -288,6 +288,7 @@ def load_ruleset(folder: str | Path) -> RuleSet:
                 continue
             ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, line=line,
                                       column=_at(rdoc, loc)["column"], loc=loc))
+            problems.extend(_citation_problems(ruleset, data, rdoc, loc))
     try:
         problems.extend(_stratify(ruleset, unloaded))
     except RuleError as exc:  # a cycle
@@ -295,6 +296,30 @@ def load_ruleset(folder: str | Path) -> RuleSet:
     if problems:
         raise RuleError(problems)
     return ruleset
+
+
+def _citation_problems(ruleset: RuleSet, data: RuleData, doc: LoadedDocument, loc: tuple) -> list[Problem]:
+    """A rule whose quote or section is not in the region's source document: a board could not find it back."""
+    source = ruleset.source_text
+    if source is None or data.cite.file != Path(ruleset.meta.source.path).name:
+        return []
+    normal = _normal_source(ruleset)
+    out = []
+    for part, nl, en in (("quote", "het citaat", "the quote"), ("section", "de sectie", "the section")):
+        if normalise_text(getattr(data.cite, part)) not in normal:
+            out.append(Problem(doc.name, f"regel {data.id}: {nl} staat niet in de bron / {en} is not in the source "
+                               f"({data.cite.file})", field=join_loc(loc + ("cite", part)),
+                               suggestion="neem de tekst letterlijk over uit de bron / copy the text from the source",
+                               **_at(doc, loc + ("cite", part))))
+    return out
+
+
+def _normal_source(ruleset: RuleSet) -> str:
+    """The source text normalised once per rule set (see :func:`normalise_text`)."""
+    cached = ruleset.__dict__.get("_normal_source")
+    if cached is None:
+        cached = ruleset.__dict__["_normal_source"] = normalise_text(ruleset.source_text or "")
+    return cached
 
 
 def _findings_in(raw: Any) -> set[str]:

@@ -87,8 +87,17 @@ def finish(failed: list, total: int) -> None:
     sys.exit(max(f.code for f in failed))
 
 
-def _report_failure(result) -> None:
-    click.echo(("\n" if sys.stderr.isatty() else "") + result.message, err=True)
+def _reporter() -> Callable:
+    """Report each failure on stderr; an error already shown (a broken rule set hits every proposal) only by name."""
+    seen: set[str] = set()
+
+    def report(result) -> None:
+        if result.message in seen:
+            click.echo(f"{result.path}: dezelfde fout als hierboven / same error as above", err=True)
+            return
+        seen.add(result.message)
+        click.echo(("\n" if sys.stderr.isatty() else "") + result.message, err=True)
+    return report
 
 
 def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, overview: str | None = None,
@@ -106,11 +115,12 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
     written: list[Path] = []
     failed: list[Failed] = []
     rows = []
+    report_failure = _reporter()
 
     def take(index: int, result) -> None:
         if isinstance(result, Failed):
             failed.append(result)
-            _report_failure(result)
+            report_failure(result)
             return
         target = inside(folder, names[index])
         with signals_held():
@@ -139,11 +149,12 @@ def collect(job_list: list, jobs: int, label: str | None = None) -> tuple[list, 
     from engine.report.batch import Failed
 
     done, failed = [], []
+    report_failure = _reporter()
 
     def take(_index: int, result) -> None:
         if isinstance(result, Failed):
             failed.append(result)
-            _report_failure(result)
+            report_failure(result)
         else:
             done.append(result)
 
