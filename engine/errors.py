@@ -82,6 +82,9 @@ def did_you_mean(word: str, options: Iterable[str]) -> str | None:
 
 def display_path(path: str | Path) -> str:
     """Show a path relative to the working directory when that is shorter."""
+    quick = _quick_display(path)
+    if quick is not None:
+        return quick
     p = Path(path)
     try:
         return str(p.resolve().relative_to(_resolved_cwd()))
@@ -92,6 +95,36 @@ def display_path(path: str | Path) -> str:
 
 
 _CWD: list = [None, None]
+_DIRS: dict[tuple[str, str], str | None] = {}  # (working directory, folder as given) -> resolved folder
+
+
+def _quick_display(path: str | Path) -> str | None:
+    """:func:`display_path` for the usual case, a file that is no symbolic link in a folder under the working
+    directory, without resolving every part of the path again (each advice names its file). None: ask pathlib."""
+    try:
+        text = os.fspath(path)
+        head, tail = os.path.split(text)
+        if not tail or tail in (".", "..") or "\0" in text or os.path.islink(text):
+            return None
+        cwd = _resolved_cwd()
+        key = (_CWD[0], head)
+        folder = _DIRS.get(key, "")
+        if folder == "":
+            if len(_DIRS) > 1024:
+                _DIRS.clear()
+            try:
+                folder = _DIRS[key] = str(Path(head or ".").resolve())
+            except (OSError, RuntimeError, ValueError):
+                folder = _DIRS[key] = None
+        if folder is None:
+            return None
+        root = str(cwd)
+        prefix = root if root.endswith(os.sep) else root + os.sep
+        if not folder.startswith(prefix) and folder != root:
+            return str(Path(text))  # outside the working directory: as given, as pathlib's way does
+        return os.path.join(folder, tail)[len(prefix):]
+    except (TypeError, ValueError, OSError):
+        return None
 
 
 def _resolved_cwd() -> Path:

@@ -47,10 +47,11 @@ class LoadedDocument:
     data: Any
     _tree: Any
     _lines: Any = None
+    _shown: str | None = None  # the name as parsing already worked it out
 
     @cached_property
     def name(self) -> str:
-        return display_path(self.path)  # resolves the path: worth doing once
+        return self._shown or display_path(self.path)  # resolves the path: worth doing once
 
     def line_of(self, loc: Sequence[object]) -> int | None:
         """1-based line of the deepest existing node on ``loc`` (a pydantic location)."""
@@ -365,11 +366,11 @@ def parse_document(path: Path, raw: bytes, *, what: str = "bestand") -> LoadedDo
         if problem is not None:
             raise InputError([problem])
     if scanned.plain:
-        return LoadedDocument(path=path, raw=raw, data=scanned.data, _tree=None, _lines=scanned.lines)
+        return LoadedDocument(path=path, raw=raw, data=scanned.data, _tree=None, _lines=scanned.lines, _shown=shown)
     try:
         tree = _yaml().load(text)
     except MarkedYAMLError as exc:
         raise InputError([_syntax_problem(shown, exc, text)])
     except YAMLError as exc:
         raise InputError([Problem(shown, f"YAML-fout / YAML error: {exc}")])
-    return LoadedDocument(path=path, raw=raw, data=_plain(tree), _tree=tree)
+    return LoadedDocument(path=path, raw=raw, data=_plain(tree), _tree=tree, _shown=shown)
