@@ -74,3 +74,18 @@ def test_help_lists_commands():
     assert result.returncode == 0
     for command in ("evaluate", "validate", "rules", "schema"):
         assert command in result.stdout
+
+
+def test_validate_help_states_the_input_limits():
+    """The limits in 'validate --help' are the ones the loader enforces."""
+    from click.testing import CliRunner
+
+    import cli
+    from engine import yamlfast, yamlio
+
+    text = " ".join(CliRunner().invoke(cli.main, ["validate", "--help"]).output.split())
+    assert f"{yamlio.MAX_BYTES // 1024} kB" in text
+    assert f"{yamlfast.MAX_DEPTH} niveaus" in text
+    assert f"{yamlfast.MAX_NODES:,}".replace(",", ".") + " waarden" in text
+    assert f"{yamlfast.MAX_STRING:,}".replace(",", ".") + " tekens" in text
+    assert f"{yamlfast.MAX_DIGITS} cijfers" in text
