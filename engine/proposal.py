@@ -232,12 +232,23 @@ class Governance(Section):
                                                "Is the decision taken regionally or locally?", decision=False))
 
 
+def _not_a_number(value: Any) -> Any:
+    """A date is written as a date: pydantic would read ``0`` as 1970-01-01 (a count of seconds)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("een getal is geen datum / a number is not a date (verwacht / expected: een datum "
+                         "JJJJ-MM-DD / a date YYYY-MM-DD)")
+    return value
+
+
+ProposalDate = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
+
 class ProposalBase(Section):
     """Fields every proposal has, whatever the region."""
 
     title: str = Field(..., min_length=3, description="Titel van het voorstel")
     submitter: str = Field(..., min_length=2, description="Indiener (naam, functie, organisatie)")
-    date: dt.date = Field(..., description="Datum van het voorstel (JJJJ-MM-DD)")
+    date: ProposalDate = Field(..., description="Datum van het voorstel (JJJJ-MM-DD)")
     region: Optional[str] = Field(None, description="Regel-set (regio) waartegen getoetst wordt, bijv. de map onder rules/")
     partner_regions: list[str] = Field(default_factory=list, description="Partnerregio's in de samenwerking")
     topic: str = Field(..., min_length=3, description="Onderwerp in één zin")
