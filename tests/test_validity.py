@@ -85,7 +85,8 @@ def test_a_bad_date_is_a_clean_error():
     assert result.returncode == 2 and "JJJJ-MM-DD" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["evaluate", "validate", "rules", "schema", "regions"])
+@pytest.mark.parametrize("command", ["evaluate", "validate", "rules", "schema", "regions", "report", "explain",
+                                     "whatif", "new", "check"])
 def test_every_region_command_has_region_rules_and_date(command):
     import cli
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .common import LANGS, guarded, region_options, rules_root, write_output
+from .common import LANGS, date_option, guarded, parse_day, region_options, rules_root, write_output
 
 T = {
     "nl": {"title": "Titel van het voorstel", "submitter": "Indiener (naam, functie, organisatie)",
@@ -78,9 +78,10 @@ class AnswerType(click.ParamType):
 @click.option("--output", "-o", default=None, help="Schrijf het voorstel naar dit bestand.")
 @click.option("--resume", default=None, help="Ga verder met een onvolledig voorstelbestand; vraag alleen wat ontbreekt.")
 @region_options
+@date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True, help="Taal van de vragen / language.")
 @guarded
-def new(output, resume, region, rules_dir, lang):
+def new(output, resume, region, rules_dir, date_, lang):
     """Stel een voorstel op via een vraaggesprek: alleen de vragen die de uitkomst nog kunnen veranderen."""
     from engine.interview import QuestionEngine
     from engine.pipeline import evaluator_for
@@ -98,7 +99,7 @@ def new(output, resume, region, rules_dir, lang):
         names = regions(rules_root(rules_dir))
         if len(names) > 1:
             region = click.prompt(words["region"], type=click.Choice(names))
-    ruleset = choose(region, dt.date.today(), rules_root(rules_dir))
+    ruleset = choose(region, parse_day(date_), rules_root(rules_dir))
     data["region"] = ruleset.region
     click.echo(f"{words['resume'] if resume else words['start']}: {ruleset.meta.name} ({ruleset.meta.id})")
     _ask_meta(data, ruleset, lang)
