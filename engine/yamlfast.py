@@ -392,6 +392,138 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
     return Scanned(data, index, plain)
 
 
+class _NotFast(Exception):
+    """:func:`fast_data` leaves this document to :func:`scan`."""
+
+
+NOT_FAST = object()
+_SEQ = object()  # the open container is a sequence
+_TOP = object()  # no open container: the value is the document
+
+
+def fast_data(text: str) -> Any:
+    """The plain data of a text, or :data:`NOT_FAST`: leave it to :func:`scan`.
+
+    The everyday proposal — mappings with text keys, sequences, texts,
+    numbers, booleans, null and dates, within every limit — is read here in
+    a tighter loop than :func:`scan`'s, without a line index (a line is only
+    needed for an error message: :func:`scan` builds the index then). On
+    anything else — an error, a limit reached, an anchor, an alias, a tag, a
+    key that is not text, a second document, a directive — it stops and
+    :func:`scan` reads the document, giving its error or its data, so both
+    always agree (``tests/test_yamlfast.py``).
+    """
+    parts = _parts()
+    if not parts[-1]:
+        return NOT_FAST
+    try:
+        return _fast(text, parts)
+    except Exception:  # _NotFast, a syntax error, anything: scan decides
+        return NOT_FAST
+
+
+def _fast(text: str, parts: Any) -> Any:
+    (Scalar, MapStart, SeqStart, MapEnd, SeqEnd, Alias, DocStart, resolve, shim, Node, construct_float,
+     construct_int, create_timestamp, timestamp_regexp, events, _) = parts
+    kinds = _KINDS
+    get = events(text, False)
+    stack: list[tuple[Any, Any]] = []
+    push = stack.append
+    pop = stack.pop
+    cur: Any = None
+    key: Any = _TOP
+    nodes = 0
+    documents = 0
+    result: Any = None
+    while (ev := get()) is not None:
+        cls = ev.__class__
+        if cls is Scalar:
+            if ev.anchor is not None or ev.tag is not None:
+                raise _NotFast
+            value = ev.value
+            if len(value) > MAX_STRING:
+                raise _NotFast
+            if ev.implicit[0]:
+                kind = kinds.get(value)
+                if kind is None:
+                    kind = resolve(value)
+                    if kind == _STR:
+                        kind = _STR  # one object: the test below is by identity
+                    if len(kinds) > 50_000:
+                        kinds.clear()
+                    kinds[value] = kind
+                if kind is not _STR:
+                    value = _convert(kind, value, parts)
+            elif ev.style == '"' and not value.isascii():
+                value.encode("utf-8")  # a lone surrogate raises: scan reports it
+        elif cls is MapStart or cls is SeqStart:
+            if ev.anchor is not None or ev.tag is not None or key is _NOKEY or len(stack) >= MAX_DEPTH:
+                raise _NotFast
+            push((cur, key))
+            if cls is MapStart:
+                cur, key = {}, _NOKEY
+            else:
+                cur, key = [], _SEQ
+            continue
+        elif cls is MapEnd or cls is SeqEnd:
+            value = cur
+            cur, key = pop()
+        elif cls is DocStart:
+            documents += 1
+            if documents > 1 or ev.version is not None:
+                raise _NotFast
+            continue
+        elif cls is Alias:
+            raise _NotFast
+        else:
+            continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise _NotFast
+        if key is _NOKEY:
+            if value.__class__ is not str or value in cur:
+                raise _NotFast  # a key that is no text, or a duplicate key
+            key = value
+        elif key is _SEQ:
+            cur.append(value)
+        elif key is _TOP:
+            result = value
+        else:
+            cur[key] = value
+            key = _NOKEY
+    return result
+
+
+_KINDS: dict[str, str] = {}  # plain text -> the tag YAML 1.2 resolves it to
+
+
+def _convert(kind: str, value: str, parts: Any) -> Any:
+    """A plain scalar that is no text, as :func:`scan` constructs it; :class:`_NotFast` where scan would
+    refuse it or call the document not plain."""
+    if kind == _NULL:
+        return None
+    if kind == _BOOL:
+        return value.lower() == "true"
+    shim, Node, construct_float, construct_int, create_timestamp, timestamp_regexp = parts[8:14]
+    if kind == _INT or kind == _FLOAT:
+        if len(value) > MAX_DIGITS and kind == _INT:
+            raise _NotFast
+        if digitless(value):
+            return value
+        return (construct_int if kind == _INT else construct_float)(shim, Node(value))
+    if kind == _TIMESTAMP:
+        match = timestamp_regexp.match(value)
+        if match is None:
+            return value
+        if match.group("hour"):
+            raise _NotFast
+        try:
+            return create_timestamp(**match.groupdict())
+        except ValueError:
+            return value
+    raise _NotFast
+
+
 def digitless(value: str) -> bool:
     """A 'number' of only signs and underscores ('+_', '0x_', '._'): YAML's patterns match it, but it is
     no number and ruamel.yaml's constructors fail on it, so both loaders keep it as text."""

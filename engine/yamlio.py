@@ -48,6 +48,7 @@ class LoadedDocument:
     _tree: Any
     _lines: Any = None
     _shown: str | None = None  # the name as parsing already worked it out
+    _text: str | None = None  # the text, when the line index is only built once a line is asked for
 
     @cached_property
     def name(self) -> str:
@@ -66,9 +67,11 @@ class LoadedDocument:
     def position_of(self, loc: Sequence[object]) -> tuple[int, int] | None:
         """1-based (line, column) of the deepest existing node on ``loc``."""
         if self._tree is None:
-            from .yamlfast import position_of
+            from . import yamlfast
 
-            return position_of(self._lines, loc)
+            if self._lines is None and self._text is not None:  # read quickly, without lines: read again
+                self._lines = yamlfast.scan(self._text).lines
+            return yamlfast.position_of(self._lines, loc)
         node = self._tree
         pos = None
         for part in loc:
@@ -360,6 +363,15 @@ def parse_document(path: Path, raw: bytes, *, what: str = "bestand") -> LoadedDo
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     is_json = path.suffix.lower() == ".json"
+    from .yamlfast import NOT_FAST, fast_data
+
+    data = fast_data(text)
+    if data is not NOT_FAST:
+        if is_json:
+            problem = _json_problem(shown, text)
+            if problem is not None:
+                raise InputError([problem])
+        return LoadedDocument(path=path, raw=raw, data=data, _tree=None, _shown=shown, _text=text)
     scanned = _scan(shown, text, is_json)
     if is_json:
         problem = _json_problem(shown, text)

@@ -50,10 +50,14 @@ def assert_same(text: str) -> None:
     data, lines = fast
     assert data == expected
     assert _same_types(expected, data)
+    quick = yamlfast.fast_data(text)
+    assert quick is not yamlfast.NOT_FAST, "the quickest path gave up on a plain document"
+    assert quick == expected and _same_types(expected, quick)
     slow_doc = LoadedDocument(Path("x.yaml"), text.encode(), expected, tree)
     fast_doc = LoadedDocument(Path("x.yaml"), text.encode(), data, None, lines)
+    lazy_doc = LoadedDocument(Path("x.yaml"), text.encode(), quick, None, _text=text)
     for loc in _locs(expected):
-        assert fast_doc.position_of(loc) == slow_doc.position_of(loc), loc
+        assert fast_doc.position_of(loc) == slow_doc.position_of(loc) == lazy_doc.position_of(loc), loc
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -81,6 +85,32 @@ def test_scalar_types_follow_yaml_1_2() -> None:
 ])
 def test_gives_up_on_what_it_does_not_reproduce(text: str) -> None:
     assert yamlfast.load(text) is None
+    assert yamlfast.fast_data(text) is yamlfast.NOT_FAST
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: {c: 2}\n'1': x\n",  # keys: text only
+    "a: x\n1: y\n",                 # a number as a key
+    "? [1]\n: x\n",                 # a list as a key
+    "a: !foo x\n",                   # an unknown tag: scan refuses it
+    "a: 2025-06-01T12:00:00\n",     # a date-time
+    "a: <<\n",                       # '<<' as a value
+    "a: " + "x" * 20_001 + "\n",     # a text over the limit
+    "a: " + "1" * 101 + "\n",        # an integer over the limit
+    "a: \"\\ud800\"\n",            # a lone surrogate
+    "a:" + " [" * 60 + "]" * 60 + "\n",  # nested too deeply
+    "[" + "1," * 100_001 + "1]\n",   # too many values
+])
+def test_quickest_path_and_scan_agree(text: str) -> None:
+    """What the quickest path gives is what the scan gives; where it gives up, the scan decides."""
+    quick = yamlfast.fast_data(text)
+    try:
+        scanned = yamlfast.scan(text)
+    except Exception:
+        assert quick is yamlfast.NOT_FAST
+        return
+    if quick is not yamlfast.NOT_FAST:
+        assert scanned.plain and quick == scanned.data and _same_types(scanned.data, quick)
 
 
 _key = st.from_regex(r"[a-z][a-z_]{0,8}", fullmatch=True)
