@@ -435,13 +435,14 @@ def _fast(text: str, parts: Any) -> Any:
     nodes = 0
     documents = 0
     result: Any = None
+    max_string, max_nodes = MAX_STRING, MAX_NODES
     while (ev := get()) is not None:
         cls = ev.__class__
         if cls is Scalar:
-            if ev.anchor is not None or ev.tag is not None:
+            if ev.anchor is not None or ev.ctag is not None:  # ctag: the tag as given, without a conversion
                 raise _NotFast
             value = ev.value
-            if len(value) > MAX_STRING:
+            if len(value) > max_string:
                 raise _NotFast
             if ev.implicit[0]:
                 kind = kinds.get(value)
@@ -457,7 +458,7 @@ def _fast(text: str, parts: Any) -> Any:
             elif ev.style == '"' and not value.isascii():
                 value.encode("utf-8")  # a lone surrogate raises: scan reports it
         elif cls is MapStart or cls is SeqStart:
-            if ev.anchor is not None or ev.tag is not None or key is _NOKEY or len(stack) >= MAX_DEPTH:
+            if ev.anchor is not None or ev.ctag is not None or key is _NOKEY or len(stack) >= MAX_DEPTH:
                 raise _NotFast
             push((cur, key))
             if cls is MapStart:
@@ -478,7 +479,7 @@ def _fast(text: str, parts: Any) -> Any:
         else:
             continue
         nodes += 1
-        if nodes > MAX_NODES:
+        if nodes > max_nodes:
             raise _NotFast
         if key is _NOKEY:
             if value.__class__ is not str or value in cur:
