@@ -130,11 +130,18 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
     ("Een kind hoort thuis (reden); …"), via ``entries(pattern, value)``.
     ``[[…]]`` segments vanish when a placeholder in them is empty.
     """
+    seen: dict[str, str | None] = {}  # an optional segment asks twice; the answer does not change
+
     def resolve(expr: str) -> str | None:
+        if expr in seen:
+            return seen[expr]
         if expr.startswith("where:"):
             pattern, _, value = expr[len("where:"):].partition("=")
-            return entries(pattern, value) if entries else None
-        return _show(_lookup(data, expr), expr, lang)
+            out = entries(pattern, value) if entries else None
+        else:
+            out = _show(_lookup(data, expr), expr, lang)
+        seen[expr] = out
+        return out
 
     def optional(match: re.Match) -> str:
         segment = match.group(1)
@@ -150,13 +157,8 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
 
 def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], lang: str):
     """``entries(pattern, value)`` for :func:`fill`: matching vocabulary entries with their reasons."""
-    voc = ruleset.meta.vocabulary
-    labels: dict[str, str] = {}
-
     def entries(pattern: str, value: str) -> str | None:
-        if not labels:  # only texts that list entries need the labels
-            labels.update({e.id: (e.en if lang == "en" else e.nl)
-                           for section in (voc.values, voc.care_landscape, voc.enrichment) for e in section})
+        labels = _labels(ruleset, lang)  # only texts that list entries need the labels
         parts = []
         for path in memo.expand(pattern, ruleset.facts):
             if facts.get(path) != value:
@@ -168,6 +170,22 @@ def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], 
             parts.append(f"‘{label}’" + (f" — {reason.rstrip('.')}" if reason else ""))
         return "; ".join(parts) if parts else None
     return entries
+
+
+_LABELS: dict[tuple[int, str], tuple[RuleSet, dict[str, str]]] = {}
+
+
+def _labels(ruleset: RuleSet, lang: str) -> dict[str, str]:
+    """Vocabulary id -> label in one language, once per rule set."""
+    hit = _LABELS.get((id(ruleset), lang))
+    if hit is None or hit[0] is not ruleset:
+        if len(_LABELS) >= 256:
+            _LABELS.clear()
+        voc = ruleset.meta.vocabulary
+        hit = _LABELS[(id(ruleset), lang)] = (ruleset, {e.id: (e.en if lang == "en" else e.nl) for section in
+                                                        (voc.values, voc.care_landscape, voc.enrichment)
+                                                        for e in section})
+    return hit[1]
 
 
 _CITATIONS: dict[int, tuple[Rule, CitationOut]] = {}
@@ -187,6 +205,18 @@ def _citation(rule: Rule) -> CitationOut:
     return out
 
 
+_STEP_ORDER: dict[int, tuple[RuleSet, dict[str, int]]] = {}
+
+
+def _step_order(ruleset: RuleSet) -> dict[str, int]:
+    hit = _STEP_ORDER.get(id(ruleset))
+    if hit is None or hit[0] is not ruleset:
+        if len(_STEP_ORDER) >= 256:
+            _STEP_ORDER.clear()
+        hit = _STEP_ORDER[id(ruleset)] = (ruleset, {s.id: i for i, s in enumerate(ruleset.meta.steps)})
+    return hit[1]
+
+
 def _step_titles(ruleset: RuleSet, lang: str) -> dict[str, str]:
     hit = _STEP_TITLES.get((id(ruleset), lang))
     if hit is None or hit[0] is not ruleset:
@@ -196,15 +226,52 @@ def _step_titles(ruleset: RuleSet, lang: str) -> dict[str, str]:
     return hit[1]
 
 
-def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], lang: str) -> RuleUse:
-    used = {p: trace.facts.get(p) for p in memo.fact_paths(rule.condition)}
-    template = rule.data.explain.get(lang)
-    text = fill(template, data, lang, entry_lister(ruleset, trace.facts, data, lang)) if "{{" in template else template
+class _Plan:
+    """Everything in a rule's use that is the same in every advice in one language, worked out once."""
+
+    __slots__ = ("rule", "id", "title", "step", "role", "citation", "paths", "conclusions", "template", "outcome",
+                 "missing", "blocking")
+
+    def __init__(self, rule: Rule, lang: str):
+        then = rule.then
+        self.rule = rule  # keeping the rule alive keeps its id unique
+        self.id = rule.id
+        self.title = rule.data.title.get(lang)
+        self.step = rule.data.step
+        self.role = then.role
+        self.citation = _citation(rule)
+        self.paths = memo.fact_paths(rule.condition)
+        self.conclusions = memo.conclusion_names(rule.condition)
+        self.template = rule.data.explain.get(lang)
+        self.outcome = then.outcome
+        self.missing = tuple(then.missing)
+        self.blocking = then.role == "missing" or then.outcome is not None
+
+
+_PLANS: dict[tuple[int, str], _Plan] = {}
+
+
+def _plan(rule: Rule, lang: str) -> _Plan:
+    plan = _PLANS.get((id(rule), lang))
+    if plan is None or plan.rule is not rule:
+        if len(_PLANS) >= 20_000:
+            _PLANS.clear()
+        plan = _PLANS[(id(rule), lang)] = _Plan(rule, lang)
+    return plan
+
+
+def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], lang: str,
+             entries: Any = None) -> RuleUse:
+    plan = _plan(rule, lang)
+    facts = trace.facts
+    template = plan.template
+    text = (fill(template, data, lang, entries or entry_lister(ruleset, facts, data, lang)) if "{{" in template
+            else template)
     # Plain construction: pydantic's compiled validation is quicker than model_construct, which is Python.
     return RuleUse(
-        rule=rule.id, title=rule.data.title.get(lang), step=rule.data.step,
-        step_title=_step_titles(ruleset, lang)[rule.data.step], role=rule.then.role, text=text,
-        citation=_citation(rule), facts=used, conclusions=list(memo.conclusion_names(rule.condition)))
+        rule=plan.id, title=plan.title, step=plan.step, step_title=_step_titles(ruleset, lang)[plan.step],
+        role=plan.role, text=text, citation=plan.citation, facts={p: facts.get(p) for p in plan.paths},
+        conclusions=plan.conclusions)
 
 
 def validity_warning(ruleset: RuleSet, day: dt.date, lang: str) -> str | None:
@@ -220,19 +287,26 @@ def validity_warning(ruleset: RuleSet, day: dt.date, lang: str) -> str | None:
 
 def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str) -> list[MissingFact]:
     specs = evaluator.ruleset.facts
-    found: dict[str, MissingFact] = {}
+    facts = trace.facts
+    found: dict[str, tuple[bool, str]] = {}  # path -> (blocking, rule id)
     for rule in fired:
-        blocking = rule.then.role == "missing" or rule.then.outcome is not None
-        for pattern in rule.then.missing:
+        plan = _plan(rule, lang)
+        blocking = plan.blocking
+        for pattern in plan.missing:
             for path in memo.expand(pattern, specs):
-                if trace.facts.get(path) not in ("unknown", None):
+                if facts.get(path) not in ("unknown", None):
                     continue
-                spec = specs[path]
-                question = spec.question_en if lang == "en" else spec.question_nl
                 old = found.get(path)
-                if old is None or (blocking and not old.blocking):
-                    found[path] = MissingFact(fact=path, question=question, blocking=blocking, rule=rule.id)
-    return sorted(found.values(), key=lambda m: (not m.blocking, list(specs).index(m.fact)))
+                if old is None or (blocking and not old[0]):
+                    found[path] = (blocking, plan.id)
+    order = memo.positions(specs)
+    out = []
+    for path in sorted(found, key=lambda p: (not found[p][0], order[p])):
+        spec = specs[path]
+        blocking, rid = found[path]
+        out.append(MissingFact(fact=path, question=spec.question_en if lang == "en" else spec.question_nl,
+                               blocking=blocking, rule=rid))
+    return out
 
 
 def support(ruleset: RuleSet, trace: Trace, rule_id: str) -> list[str]:
@@ -245,7 +319,7 @@ def support(ruleset: RuleSet, trace: Trace, rule_id: str) -> list[str]:
         if rid in seen:
             continue
         seen.append(rid)
-        for name in C.positive_conclusions(ruleset.by_id[rid].condition):
+        for name in memo.positive_conclusions(ruleset.by_id[rid].condition):
             todo.extend(p for p in ruleset.producers.get(name, []) if p in fired)
     return seen
 
@@ -255,15 +329,20 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
     """Turn a trace into an advice in one language."""
     ruleset = evaluator.ruleset
     outcome = single_outcome(evaluator, trace)
-    data = proposal.model_dump(mode="python")
     fired = [ruleset.by_id[i] for i in trace.fired]
-    uses = {r.id: rule_use(r, ruleset, trace, data, lang) for r in fired}
-    outcome_rules = [r.id for r in fired if r.then.outcome]
+    plans = [_plan(r, lang) for r in fired]
+    data: dict[str, Any] = {}
+    entries = None
+    if any("{{" in p.template for p in plans):  # only explanations with placeholders read the proposal
+        data = proposal.model_dump(mode="python")
+        entries = entry_lister(ruleset, trace.facts, data, lang)
+    uses = {r.id: rule_use(r, ruleset, trace, data, lang, entries) for r in fired}
+    outcome_rules = [p.id for p in plans if p.outcome]
     supporting = {rid for o in outcome_rules for rid in support(ruleset, trace, o)}
     conditions, reasons, considered, caveats, next_steps = [], [], [], [], []
-    for r in fired:
-        use, role = uses[r.id], r.then.role
-        if r.then.outcome or (role == "reason" and r.id in supporting):
+    for plan in plans:
+        use, role = uses[plan.id], plan.role
+        if plan.outcome or (role == "reason" and plan.id in supporting):
             reasons.append(use)
         elif role == "reason":
             considered.append(use)
@@ -277,9 +356,11 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
         elif role == "next_step":
             next_steps.append(use)
     # The outcome rule leads the reasons; the others follow in the order of the decision steps.
-    step_order = {s.id: i for i, s in enumerate(ruleset.meta.steps)}
+    step_order = _step_order(ruleset)
+    by_id = ruleset.by_id
     for uses_list in (reasons, considered):
-        uses_list.sort(key=lambda u: (0 if ruleset.by_id[u.rule].then.outcome else 1, step_order[u.step]))
+        if len(uses_list) > 1:
+            uses_list.sort(key=lambda u: (0 if by_id[u.rule].then.outcome else 1, step_order[u.step]))
     meta = ruleset.meta
     return Advice(
         lang=lang, evaluation_date=day, engine_version=__version__,

@@ -18,6 +18,8 @@ _LIMIT = 20_000
 _PATHS: dict[int, tuple[Any, tuple[str, ...]]] = {}
 _NAMES: dict[int, tuple[Any, tuple[str, ...]]] = {}
 _EXPAND: dict[tuple[str, int], tuple[Any, tuple[str, ...]]] = {}
+_POSITIVE: dict[int, tuple[Any, tuple[str, ...]]] = {}
+_POSITIONS: dict[int, tuple[Any, dict[str, int]]] = {}
 
 
 def _remember(table: dict, key: Any, owner: Any, compute: Any) -> tuple[str, ...]:
@@ -44,3 +46,20 @@ def conclusion_names(cond: C.Condition) -> tuple[str, ...]:
 def expand(pattern: str, specs: dict) -> tuple[str, ...]:
     """:func:`conditions.expand`, once per pattern and catalogue object."""
     return _remember(_EXPAND, (pattern, id(specs)), specs, lambda: C.expand(pattern, specs))
+
+
+def positive_conclusions(cond: C.Condition) -> tuple[str, ...]:
+    """:func:`conditions.positive_conclusions`, once per condition object."""
+    return _remember(_POSITIVE, id(cond), cond, lambda: C.positive_conclusions(cond))
+
+
+def positions(specs: dict) -> dict[str, int]:
+    """Fact path -> its place in the catalogue, once per catalogue object."""
+    hit = _POSITIONS.get(id(specs))
+    if hit is not None and hit[0] is specs and len(hit[1]) == len(specs):
+        return hit[1]
+    if len(_POSITIONS) >= 64:
+        _POSITIONS.clear()
+    out = {path: i for i, path in enumerate(specs)}
+    _POSITIONS[id(specs)] = (specs, out)
+    return out
