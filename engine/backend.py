@@ -56,6 +56,7 @@ _HANDLED, _NOT_HANDLED, _OBSERVED, _QUEUED = 0, 1, 2, 3  # result codes of durab
 PART_SIZE = 4095  # durable_rules' limit on rules per ruleset (4,096), less the catch-all rule
 _ANY = "any"  # internal name of the rule that matches every stratum fact
 _ANY_RULE = {"all": [{"m": {"$ex": {"stage": 1}}}]}  # the session state has no 'stage': it never matches itself
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) builds one per call
 
 
 def _engine() -> Any:
@@ -107,7 +108,7 @@ class CompiledRuleset:
             try:
                 for stage in stages:
                     fact = fact_for(stage, fired)
-                    encoded = json.dumps(fact, ensure_ascii=False)
+                    encoded = _ENCODE(fact)
                     encoded = f'{encoded[:-1]}{", " if fact else ""}{tail}{int(stage)}}}'
                     fired = []
                     for handle in handles:

@@ -95,7 +95,46 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FactSpec], parent_
 
 def flatten(proposal: BaseModel, specs: dict[str, FactSpec]) -> dict[str, Any]:
     """The facts of one validated proposal: every catalogued path, unknown where left out."""
-    return {path: get(proposal) for path, get in _getters(specs)}
+    out: dict[str, Any] = {}
+    for parents, leaves, getters in _groups(specs):
+        node: Any = proposal
+        for part in parents:
+            node = getattr(node, part, None)
+            if node is None or isinstance(node, list):
+                break
+        if node is None or isinstance(node, list):  # left out, or a list of values: the general way
+            for path, get in getters:
+                out[path] = get(proposal)
+            continue
+        for path, name, missing in leaves:
+            value = getattr(node, name, None)
+            out[path] = missing if value is None else value
+    return out
+
+
+_GROUPS: dict[int, tuple[dict[str, FactSpec], Any]] = {}
+
+
+def _groups(specs: dict[str, FactSpec]) -> list[tuple[tuple[str, ...], list[tuple[str, str, Any]], list]]:
+    """The catalogue as runs of facts in one section (``content.values.kind_hoort_thuis``: ``fit``), in
+    catalogue order, so a section is looked up once per run rather than once per fact."""
+    cached = _GROUPS.get(id(specs))
+    if cached is not None and cached[0] is specs and cached[2] == len(specs):
+        return cached[1]
+    getters = dict(_getters(specs))
+    groups: list[tuple[tuple[str, ...], list[tuple[str, str, Any]], list]] = []
+    for path, spec in specs.items():
+        *parents, name = path.split(".")
+        key = tuple(parents)
+        missing = None if spec.kind == "number" else UNKNOWN
+        if not groups or groups[-1][0] != key:
+            groups.append((key, [], []))
+        groups[-1][1].append((path, name, missing))
+        groups[-1][2].append((path, getters[path]))
+    if len(_GROUPS) > 64:
+        _GROUPS.clear()
+    _GROUPS[id(specs)] = (specs, groups, len(specs))
+    return groups
 
 
 _GETTERS: dict[int, tuple[dict[str, FactSpec], list[tuple[str, Any]]]] = {}
