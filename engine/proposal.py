@@ -41,6 +41,9 @@ _ALIASES: dict[str, str] = {
 }
 
 
+_NORMALISED: dict[str, str] = {}  # answer as written -> canonical value (a few dozen spellings in practice)
+
+
 def _normalise(value: Any) -> Any:
     """Accept booleans, None and Dutch spellings for enumerated answers."""
     if value is None:
@@ -49,6 +52,16 @@ def _normalise(value: Any) -> Any:
         return "yes"
     if value is False:
         return "no"
+    if value.__class__ is str:
+        found = _NORMALISED.get(value)
+        if found is not None:
+            return found
+        key = value.strip().lower().replace(" ", "_").replace("-", "_")
+        found = _ALIASES.get(key, key)
+        if len(_NORMALISED) >= 4096:
+            _NORMALISED.clear()
+        _NORMALISED[value] = found
+        return found
     if isinstance(value, str):
         key = value.strip().lower().replace(" ", "_").replace("-", "_")
         return _ALIASES.get(key, key)

@@ -94,11 +94,27 @@ def _folder_named(found: Installed, region: str) -> Problem:
                    suggestion=f"bedoelde u / did you mean 'region: {region}'?")
 
 
+_CHOSEN: dict[tuple, RuleSet] = {}
+
+
 def choose(region: str | None, day: dt.date, root: Path | None = None, *, origin: str = "--region") -> RuleSet:
     """The rule set for ``region`` valid on ``day``.
 
-    With no region named and exactly one region installed, that one is used.
+    With no region named and exactly one region installed, that one is used. A choice made is
+    remembered (the installed rule sets are read once per process anyway): a batch asks once per proposal.
     """
+    key = (region, day, os.getcwd(), str(root or default_rules_root()))
+    hit = _CHOSEN.get(key)
+    if hit is not None:
+        return hit
+    chosen = _choose(region, day, root, origin)
+    if len(_CHOSEN) >= 256:
+        _CHOSEN.clear()
+    _CHOSEN[key] = chosen
+    return chosen
+
+
+def _choose(region: str | None, day: dt.date, root: Path | None, origin: str) -> RuleSet:
     found = installed(root)
     names = sorted({i.meta.region for i in found if i.meta is not None})
     broken = [i for i in found if i.meta is None]
