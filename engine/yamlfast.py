@@ -27,6 +27,7 @@ is safe to run once the limits hold.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Callable
 
 MAX_DEPTH = 50          # levels of nested mappings and lists
@@ -425,13 +426,14 @@ def fast_data(text: str) -> Any:
 def _fast(text: str, parts: Any) -> Any:
     (Scalar, MapStart, SeqStart, MapEnd, SeqEnd, Alias, DocStart, resolve, shim, Node, construct_float,
      construct_int, create_timestamp, timestamp_regexp, events, _) = parts
-    kinds = _KINDS
+    kinds, consts = _KINDS, _CONSTS
+    text_kind, const_kind, no_key, in_seq, top = _STR, _CONST, _NOKEY, _SEQ, _TOP
     get = events(text, False)
     stack: list[tuple[Any, Any]] = []
     push = stack.append
     pop = stack.pop
     cur: Any = None
-    key: Any = _TOP
+    key: Any = top
     nodes = 0
     documents = 0
     result: Any = None
@@ -446,25 +448,18 @@ def _fast(text: str, parts: Any) -> Any:
                 raise _NotFast
             if ev.implicit[0]:
                 kind = kinds.get(value)
-                if kind is None:
-                    kind = resolve(value)
-                    if kind == _STR:
-                        kind = _STR  # one object: the test below is by identity
-                    if len(kinds) > 50_000:
-                        kinds.clear()
-                    kinds[value] = kind
-                if kind is not _STR:
-                    value = _convert(kind, value, parts)
+                if kind is not text_kind:
+                    value = consts[value] if kind is const_kind else _plain_scalar(value, kind, parts)
             elif ev.style == '"' and not value.isascii():
                 value.encode("utf-8")  # a lone surrogate raises: scan reports it
         elif cls is MapStart or cls is SeqStart:
-            if ev.anchor is not None or ev.ctag is not None or key is _NOKEY or len(stack) >= MAX_DEPTH:
+            if ev.anchor is not None or ev.ctag is not None or key is no_key or len(stack) >= MAX_DEPTH:
                 raise _NotFast
             push((cur, key))
             if cls is MapStart:
-                cur, key = {}, _NOKEY
+                cur, key = {}, no_key
             else:
-                cur, key = [], _SEQ
+                cur, key = [], in_seq
             continue
         elif cls is MapEnd or cls is SeqEnd:
             value = cur
@@ -481,21 +476,43 @@ def _fast(text: str, parts: Any) -> Any:
         nodes += 1
         if nodes > max_nodes:
             raise _NotFast
-        if key is _NOKEY:
+        if key is no_key:
             if value.__class__ is not str or value in cur:
                 raise _NotFast  # a key that is no text, or a duplicate key
             key = value
-        elif key is _SEQ:
+        elif key is in_seq:
             cur.append(value)
-        elif key is _TOP:
+        elif key is top:
             result = value
         else:
             cur[key] = value
-            key = _NOKEY
+            key = no_key
     return result
 
 
-_KINDS: dict[str, str] = {}  # plain text -> the tag YAML 1.2 resolves it to
+_KINDS: dict[str, str] = {}  # plain scalar -> the tag YAML 1.2 resolves it to, or _CONST
+_CONSTS: dict[str, Any] = {}  # plain scalar -> its value, for null, booleans and plain integers
+_CONST = "const"
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
+def _plain_scalar(value: str, kind: str | None, parts: Any) -> Any:
+    """A plain scalar seen for the first time, or one whose value is built anew each time (floats, dates)."""
+    if kind is None:
+        kind = parts[7](value)  # resolve
+        if kind == _STR:
+            kind = _STR  # one object: the quick pass tests it by identity
+        if len(_KINDS) > 50_000:
+            _KINDS.clear()
+            _CONSTS.clear()
+        if kind in (_NULL, _BOOL) or (kind == _INT and _PLAIN_INT.fullmatch(value)):
+            _CONSTS[value] = _convert(kind, value, parts)  # None, a bool or an int: the same object will do
+            _KINDS[value] = _CONST
+            return _CONSTS[value]
+        _KINDS[value] = kind
+    if kind is _STR:
+        return value
+    return _convert(kind, value, parts)
 
 
 def _convert(kind: str, value: str, parts: Any) -> Any:
