@@ -28,6 +28,12 @@ MAX_BYTES = 256 * 1024  # a proposal is a few kilobytes, the largest rule file a
 
 # Characters YAML 1.2 does not allow in a text (C0 and C1 controls except tab and line ends, non-characters).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# Bytes that cannot be part of a forbidden character in UTF-8: a text whose bytes are all of these has none
+# (C0 controls and DEL are single bytes; C1 controls start with 0xC2, U+FFFE and U+FFFF with 0xEF).
+_ALLOWED_BYTES = bytes(b for b in range(256) if not (b <= 0x08 or b in (0x0B, 0x0C) or 0x0E <= b <= 0x1F
+                                                     or b in (0x7F, 0xC2, 0xEF)))
+_NON_SPACE = re.compile(r"\S")
+_LINE_END = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines splits on
 _BINARY = {b"%PDF": "PDF", b"PK\x03\x04": "Word, Excel of/or ZIP", b"\xd0\xcf\x11\xe0": "Word of/or Excel",
            b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"\x7fELF": "ELF"}
 _TEXT_FILE = ("een voorstel is een tekstbestand in YAML of JSON; begin met 'regiotoets new' "
@@ -179,7 +185,12 @@ def load_document(path: str | Path, *, what: str = "bestand") -> LoadedDocument:
         raise _too_large(display_path(p), info.st_size)
     try:
         with p.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+            # The size just found is a good guess (a buffer of MAX_BYTES for a file of a few kB costs more
+            # than reading it); a file that grew meanwhile is read on, to at most MAX_BYTES + 1 bytes in all.
+            guess = info.st_size + 1 if stat.S_ISREG(info.st_mode) else MAX_BYTES + 1
+            raw = fh.read(guess)
+            if len(raw) >= guess and guess <= MAX_BYTES:
+                raw += fh.read(MAX_BYTES + 1 - len(raw))
     except PermissionError as exc:
         raise InputError([Problem(display_path(p), f"kan niet lezen / cannot read: {exc.strerror}",
                                   suggestion="controleer de leesrechten van het bestand / check the file's read "
@@ -195,6 +206,22 @@ def _position(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of a character index."""
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _only_comments(text: str) -> bool:
+    """Whether every line is blank or a comment (the same as testing each of ``text.splitlines()``, without
+    splitting a whole file to find that its second line holds a field)."""
+    pos = 0
+    while True:
+        first = _NON_SPACE.search(text, pos)
+        if first is None:
+            return True
+        if text[first.start()] != "#":
+            return False
+        end = _LINE_END.search(text, first.start())
+        if end is None:
+            return True
+        pos = end.end()
 
 
 def _decode(shown: str, raw: bytes) -> str:
@@ -220,7 +247,7 @@ def _decode(shown: str, raw: bytes) -> str:
                                   line=line, column=col,
                                   suggestion="sla het bestand op als UTF-8 / save the file as UTF-8")])
     text = text[1:] if text.startswith("\ufeff") else text  # a UTF-8 byte order mark is accepted
-    bad = _FORBIDDEN.search(text)
+    bad = _FORBIDDEN.search(text) if raw.translate(None, _ALLOWED_BYTES) else None
     if bad:
         line, col = _position(text, bad.start())
         raise InputError([Problem(shown, f"teken U+{ord(bad.group()):04X} is niet toegestaan / character is not allowed",
@@ -356,7 +383,7 @@ def parse_document(path: Path, raw: bytes, *, what: str = "bestand") -> LoadedDo
     if len(raw) > MAX_BYTES:
         raise _too_large(shown, len(raw))
     text = _decode(shown, raw)
-    if not text.strip() or all(l.strip().startswith("#") or not l.strip() for l in text.splitlines()):
+    if _only_comments(text):
         raise InputError([Problem(shown, f"leeg {what} / empty file", line=1, column=1,
                                   suggestion="begin met 'regiotoets new' of kopieer een voorbeeld uit scenarios/ "
                                              "/ start with 'regiotoets new' or copy an example from scenarios/")])
