@@ -148,16 +148,39 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
         seen[expr] = out
         return out
 
-    def optional(match: re.Match) -> str:
-        segment = match.group(1)
-        if any(resolve(p) is None for p in _PLACEHOLDER.findall(segment)):
-            return ""
-        return _PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or "", segment)
-
     if "{{" not in template:  # most explanations are fixed text
         return template
-    text = _OPTIONAL.sub(optional, template)
+    # First the [[…]] segments (what _OPTIONAL.sub would do, from the template split once), then every
+    # placeholder left in the result, values filled in by the segments included.
+    out: list[str] = []
+    for i, part in enumerate(_split(template)):
+        if not i % 2:
+            out.append(part)
+            continue
+        values = [x if not j % 2 else resolve(x) for j, x in enumerate(part)]
+        if None not in values:
+            out.append("".join(values))
+    text = "".join(out)
+    if "{{" not in text:
+        return text
     return _PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or t("not_stated", lang), text)
+
+
+_SPLIT: dict[str, list] = {}
+
+
+def _split(template: str) -> list:
+    """A template as [text, segment, text, segment, …, text], each [[…]] segment as [text, placeholder, text,
+    …, text]: how the two patterns cut it, worked out once per template."""
+    parts = _SPLIT.get(template)
+    if parts is None:
+        parts = _OPTIONAL.split(template)
+        for i in range(1, len(parts), 2):
+            parts[i] = _PLACEHOLDER.split(parts[i])
+        if len(_SPLIT) >= 20_000:
+            _SPLIT.clear()
+        _SPLIT[template] = parts
+    return parts
 
 
 def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], lang: str):
@@ -267,16 +290,19 @@ def _plan(rule: Rule, lang: str) -> _Plan:
 
 def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], lang: str,
              entries: Any = None) -> RuleUse:
-    plan = _plan(rule, lang)
-    facts = trace.facts
+    return _use(_plan(rule, lang), ruleset, trace.facts, data, lang, entries, _step_titles(ruleset, lang))
+
+
+def _use(plan: _Plan, ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], lang: str, entries: Any,
+         step_titles: dict[str, str]) -> RuleUse:
     template = plan.template
     text = (fill(template, data, lang, entries or entry_lister(ruleset, facts, data, lang)) if "{{" in template
             else template)
     # pydantic's compiled validation, called directly: quicker than model_construct (which is Python) and than
     # the model's own __init__ (a Python frame around the same call); the result is the same.
     return _new_use(dict(
-        rule=plan.id, title=plan.title, step=plan.step, step_title=_step_titles(ruleset, lang)[plan.step],
-        role=plan.role, text=text, citation=plan.citation, facts={p: facts.get(p) for p in plan.paths},
+        rule=plan.id, title=plan.title, step=plan.step, step_title=step_titles[plan.step], role=plan.role,
+        text=text, citation=plan.citation, facts={p: facts.get(p) for p in plan.paths},
         conclusions=plan.conclusions))
 
 
@@ -291,12 +317,12 @@ def validity_warning(ruleset: RuleSet, day: dt.date, lang: str) -> str | None:
     return None
 
 
-def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str) -> list[MissingFact]:
+def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str,
+             plans: list[_Plan] | None = None) -> list[MissingFact]:
     specs = evaluator.ruleset.facts
     facts = trace.facts
     found: dict[str, tuple[bool, str]] = {}  # path -> (blocking, rule id)
-    for rule in fired:
-        plan = _plan(rule, lang)
+    for plan in plans if plans is not None else [_plan(rule, lang) for rule in fired]:
         blocking = plan.blocking
         for pattern in plan.missing:
             for path in memo.expand(pattern, specs):
@@ -342,7 +368,8 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
     if any("{{" in p.template for p in plans):  # only explanations with placeholders read the proposal
         data = proposal.model_dump(mode="python")
         entries = entry_lister(ruleset, trace.facts, data, lang)
-    uses = {r.id: rule_use(r, ruleset, trace, data, lang, entries) for r in fired}
+    titles = _step_titles(ruleset, lang)
+    uses = {p.id: _use(p, ruleset, trace.facts, data, lang, entries, titles) for p in plans}
     outcome_rules = [p.id for p in plans if p.outcome]
     supporting = {rid for o in outcome_rules for rid in support(ruleset, trace, o)}
     conditions, reasons, considered, caveats, next_steps = [], [], [], [], []
@@ -380,7 +407,7 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
         summary=(meta.outcome_texts[outcome].get(lang) if outcome in meta.outcome_texts
                  else OUTCOME_LABELS[outcome][lang]),
         conditions=conditions, reasons=reasons, considered=considered, caveats=caveats, next_steps=next_steps,
-        missing=_missing(evaluator, trace, fired, lang),
+        missing=_missing(evaluator, trace, fired, lang, plans),
         trace=[uses[i] for i in trace.fired],
         facts=dict(trace.facts),
     ))
