@@ -509,7 +509,8 @@ def _plain_scalar(value: str, kind: str | None, parts: Any) -> Any:
             _CONSTS[value] = _convert(kind, value, parts)  # None, a bool or an int: the same object will do
             _KINDS[value] = _CONST
             return _CONSTS[value]
-        _KINDS[value] = kind
+        if len(value) <= 200:  # names and answers repeat from file to file; long free texts rarely do
+            _KINDS[value] = kind
     if kind is _STR:
         return value
     return _convert(kind, value, parts)
