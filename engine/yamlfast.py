@@ -502,7 +502,7 @@ def _plain_scalar(value: str, kind: str | None, parts: Any) -> Any:
         kind = parts[7](value)  # resolve
         if kind == _STR:
             kind = _STR  # one object: the quick pass tests it by identity
-        if len(_KINDS) > 50_000:
+        if len(_KINDS) > 10_000:
             _KINDS.clear()
             _CONSTS.clear()
         if kind in (_NULL, _BOOL) or (kind == _INT and _PLAIN_INT.fullmatch(value)):
