@@ -299,9 +299,15 @@ def load_ruleset(folder: str | Path) -> RuleSet:
 
 
 def _citation_problems(ruleset: RuleSet, data: RuleData, doc: LoadedDocument, loc: tuple) -> list[Problem]:
-    """A rule whose quote or section is not in the region's source document: a board could not find it back."""
-    source = ruleset.source_text
-    if source is None or data.cite.file != Path(ruleset.meta.source.path).name:
+    """A rule whose quote or section is not in the region's source document, or that cites another file: a
+    board could not find it back."""
+    source_file = ruleset.meta.source.file
+    if data.cite.file != source_file:
+        return [Problem(doc.name, f"regel {data.id}: citeert '{data.cite.file}', de bron van de regelset is "
+                        f"'{source_file}' / cites another file than the rule set's source",
+                        field=join_loc(loc + ("cite", "file")), suggestion=f"gebruik / use 'file: {source_file}'",
+                        **_at(doc, loc + ("cite", "file")))]
+    if ruleset.source_text is None:
         return []
     normal = _normal_source(ruleset)
     out = []
