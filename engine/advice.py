@@ -148,7 +148,7 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
         seen[expr] = out
         return out
 
-    if "{{" not in template:  # most explanations are fixed text
+    if not _to_fill(template):  # most explanations are fixed text
         return template
     # First the [[…]] segments (what _OPTIONAL.sub would do, from the template split once), then every
     # placeholder left in the result, values filled in by the segments included.
@@ -164,6 +164,11 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
     if "{{" not in text:
         return text
     return _PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or t("not_stated", lang), text)
+
+
+def _to_fill(template: str) -> bool:
+    """Whether a template has placeholders or ``[[…]]`` segments (whose brackets must go even without any)."""
+    return "{{" in template or "[[" in template
 
 
 _SPLIT: dict[str, list] = {}
@@ -296,7 +301,7 @@ def rule_use(rule: Rule, ruleset: RuleSet, trace: Trace, data: dict[str, Any], l
 def _use(plan: _Plan, ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], lang: str, entries: Any,
          step_titles: dict[str, str]) -> RuleUse:
     template = plan.template
-    text = (fill(template, data, lang, entries or entry_lister(ruleset, facts, data, lang)) if "{{" in template
+    text = (fill(template, data, lang, entries or entry_lister(ruleset, facts, data, lang)) if _to_fill(template)
             else template)
     # pydantic's compiled validation, called directly: quicker than model_construct (which is Python) and than
     # the model's own __init__ (a Python frame around the same call); the result is the same.
