@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import click
 
-from .common import Interrupted, signals_held, write_output
+from .common import Interrupted, cannot_write, fail, signals_held, write_output
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
 
@@ -124,7 +124,10 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
             return
         target = inside(folder, names[index])
         with signals_held():
-            folder.mkdir(exist_ok=True)
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                fail(cannot_write(folder, exc))
             write_output(result.data, str(target))
             written.append(target)
         rows.append(replace(result.row, link=quote(names[index])))

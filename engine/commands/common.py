@@ -142,18 +142,26 @@ def write_output(text: str | bytes, output: str | None) -> None:
     if target.is_dir():
         fail(f"{output}: is een map, geen bestand / is a folder, not a file")
     data = text.encode("utf-8") if isinstance(text, str) else text
-    with signals_held():
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, _file_mode(target))
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    try:
+        with signals_held():
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, _file_mode(target))
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+    except OSError as exc:  # not a folder, no permission, disk full: a message, not a traceback
+        fail(cannot_write(output, exc))
+
+
+def cannot_write(output: str | Path, exc: OSError) -> str:
+    """The message for output that the system refuses to write."""
+    return f"{output}: kan niet schrijven / cannot write ({exc.strerror or type(exc).__name__})"
 
 
 def _file_mode(target: Path) -> int:
