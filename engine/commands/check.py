@@ -28,19 +28,22 @@ def check(region, rules_dir, date_, save_dir, static_only):
 
     Zonder --region worden alle geïnstalleerde regio's getoetst.
     """
-    from engine.registry import regions
+    from engine.registry import installed, regions
 
     day = parse_day(date_)
     if save_dir is not None and not Path(save_dir).is_dir():
         fail(f"--save-counterexamples: map bestaat niet / folder does not exist: {save_dir}")
     root = rules_root(rules_dir)
-    targets = [region] if region else (regions(root) or [None])
+    # Without --region: every region, and every folder whose ruleset.yaml does not load (it names no region).
+    targets: list[tuple[str | None, Path | None]] = [(region, None)] if region else (
+        [(name, None) for name in regions(root)] + [(None, i.folder) for i in installed(root) if i.meta is None]
+        or [(None, None)])
     failed = []
-    for n, name in enumerate(targets):
+    for n, (name, folder) in enumerate(targets):
         if n:
             click.echo("\n" + "=" * 72 + "\n")
-        if _check_region(name, root, day, save_dir, static_only):
-            failed.append(name)
+        if _check_region(name, root, day, save_dir, static_only, folder):
+            failed.append(name or (folder.name if folder else "?"))
     if len(targets) > 1:
         click.echo("\n" + "=" * 72)
         click.echo(f"Regelsets getoetst / rule sets checked: {len(targets)}; "
@@ -49,18 +52,21 @@ def check(region, rules_dir, date_, save_dir, static_only):
         sys.exit(1)
 
 
-def _check_region(region: str | None, root: Path | None, day, save_dir: str | None, static_only: bool) -> bool:
-    """Check the rule set of one region on ``day`` and print the report; True when it failed."""
+def _check_region(region: str | None, root: Path | None, day, save_dir: str | None, static_only: bool,
+                  folder: Path | None = None) -> bool:
+    """Check the rule set of one region on ``day`` (or the one in ``folder``) and print the report; True when it
+    failed."""
     from engine.check import REDUCTION, check_folder
     from engine.errors import RuleError
     from engine.registry import choose
 
-    try:
-        folder = choose(region, day, root).folder
-    except RuleError as exc:
-        folder = _broken_folder(exc, region, root)
-        if folder is None:
-            raise
+    if folder is None:
+        try:
+            folder = choose(region, day, root).folder
+        except RuleError as exc:
+            folder = _broken_folder(exc, region, root)
+            if folder is None:
+                raise
     report = check_folder(folder, day, exhaustive_run=not static_only)
     echo = click.echo
     name = report.ruleset.meta.id if report.ruleset else str(folder)
