@@ -150,20 +150,18 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
 
     if not _to_fill(template):  # most explanations are fixed text
         return template
-    # First the [[…]] segments (what _OPTIONAL.sub would do, from the template split once), then every
-    # placeholder left in the result, values filled in by the segments included.
+    # The template is split once into fixed parts and [[…]] segments; each placeholder is filled once.
+    # Values are never scanned again: text from a proposal that looks like a placeholder stays text.
     out: list[str] = []
     for i, part in enumerate(_split(template)):
         if not i % 2:
-            out.append(part)
+            out.append(_PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or t("not_stated", lang), part)
+                       if "{{" in part else part)
             continue
         values = [x if not j % 2 else resolve(x) for j, x in enumerate(part)]
         if None not in values:
             out.append("".join(values))
-    text = "".join(out)
-    if "{{" not in text:
-        return text
-    return _PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or t("not_stated", lang), text)
+    return "".join(out)
 
 
 def _to_fill(template: str) -> bool:

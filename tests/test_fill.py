@@ -34,3 +34,9 @@ def test_advice_text_of_a_rule_with_only_a_fixed_optional_segment(tmp_path):
     assert result.returncode == 0, result.stderr
     use = next(u for u in json.loads(result.stdout)["trace"] if u["rule"] == "FV-INK-01")
     assert use["text"].startswith("Let op: De inkoop"), use["text"]
+
+
+def test_text_from_the_proposal_that_looks_like_a_placeholder_stays_text():
+    data = {"title": "Plan {{submitter}}", "submitter": "geheim"}
+    assert fill("Over {{title}}.", data, "nl") == "Over Plan {{submitter}}."
+    assert fill("Over[[ {{title}}]].", data, "nl") == "Over Plan {{submitter}}."
