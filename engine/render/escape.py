@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 # Characters with a meaning anywhere in a line (CommonMark plus GitHub tables and strikethrough).
-_INLINE = re.compile(r"([\\`*_\[\]<>#|~])")  # "(" needs no escape once "[" and "]" have one
+_INLINE = re.compile(r"([\\`*_\[\]<>#|~@])")  # "(" needs no escape once "[" and "]" have one
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # &amp; &#60; … would render as the character
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")  # bare https:// and www. links (GFM)
 _LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")  # list item, setext underline, ordered list
