@@ -21,3 +21,26 @@ def test_check_without_region_reports_a_rule_set_whose_header_is_broken(tmp_path
     assert "valid_form" in result.stdout
     assert "Regelsets getoetst / rule sets checked: 2" in result.stdout
     assert "midden-limburg" in result.stdout.split("niet in orde / failed:")[-1]
+
+
+def test_check_without_region_checks_every_version_of_a_region(tmp_path):
+    """Not only the version in force on the date: a broken older version is found as well."""
+    root = tmp_path / "rules"
+    shutil.copytree(RULES / "midden-limburg", root / "ml-2013")
+    shutil.copytree(RULES / "midden-limburg", root / "ml-2016")
+    head = root / "ml-2016" / "ruleset.yaml"
+    text = head.read_text(encoding="utf-8")
+    head.write_text(text.replace('version: "2013.1"', 'version: "2016.1"')
+                        .replace("id: midden-limburg-visienota", "id: midden-limburg-beleidsplan")
+                        .replace("valid_from: 2013-09-01", "valid_from: 2016-01-01")
+                        .replace("valid_until: 2015-12-31", "valid_until: 2019-12-31"), encoding="utf-8")
+    rule_file = sorted((root / "ml-2013").glob("[0-9]*.yaml"))[0]
+    rules = rule_file.read_text(encoding="utf-8")
+    first_quote = rules.index("quote: ")
+    rule_file.write_text(rules[:first_quote] + 'quote: "een zin die niet in de visienota staat"\n'
+                         + rules[rules.index("\n", first_quote) + 1:], encoding="utf-8")
+    result = run_cli("check", "--static-only", "--rules", str(root), "--date", "2017-06-01", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Regelsets getoetst / rule sets checked: 2" in result.stdout
+    assert "ml-2013" in result.stdout.split("niet in orde / failed:")[-1]
+    assert "ml-2016" not in result.stdout.split("niet in orde / failed:")[-1]

@@ -26,30 +26,45 @@ SHOWN_PER_INVARIANT = 5
 def check(region, rules_dir, date_, save_dir, static_only):
     """Controleer een regelset: statisch en over de volledige beslisruimte (exit 1 bij een schending).
 
-    Zonder --region worden alle geïnstalleerde regio's getoetst.
+    Zonder --region worden alle geïnstalleerde regelsets getoetst, elke versie van elke regio.
     """
-    from engine.registry import installed, regions
+    from engine.registry import installed
 
     day = parse_day(date_)
     if save_dir is not None and not Path(save_dir).is_dir():
         fail(f"--save-counterexamples: map bestaat niet / folder does not exist: {save_dir}")
     root = rules_root(rules_dir)
-    # Without --region: every region, and every folder whose ruleset.yaml does not load (it names no region).
+    # Without --region: every installed rule set, every version of every region, and every folder whose
+    # ruleset.yaml does not load (it names no region).
     targets: list[tuple[str | None, Path | None]] = [(region, None)] if region else (
-        [(name, None) for name in regions(root)] + [(None, i.folder) for i in installed(root) if i.meta is None]
-        or [(None, None)])
+        [(None, i.folder) for i in installed(root)] or [(None, None)])
     failed = []
     for n, (name, folder) in enumerate(targets):
         if n:
             click.echo("\n" + "=" * 72 + "\n")
-        if _check_region(name, root, day, save_dir, static_only, folder):
-            failed.append(name or (folder.name if folder else "?"))
+        save_to = save_dir
+        if save_dir and len(targets) > 1 and folder is not None:  # counterexamples of each rule set apart
+            save_to = str(Path(save_dir) / _label(folder, root))
+            Path(save_to).mkdir(parents=True, exist_ok=True)
+        if _check_region(name, root, day, save_to, static_only, folder):
+            failed.append(name or (_label(folder, root) if folder else "?"))
     if len(targets) > 1:
         click.echo("\n" + "=" * 72)
         click.echo(f"Regelsets getoetst / rule sets checked: {len(targets)}; "
                    f"niet in orde / failed: {', '.join(failed) if failed else 'geen / none'}")
     if failed:
         sys.exit(1)
+
+
+def _label(folder: Path, root: Path | None) -> str:
+    """A rule set folder named by its path under the rules folder (``foodvalley``, ``2026/foodvalley``)."""
+    from engine.registry import default_rules_root
+
+    base = (root or default_rules_root()).resolve()
+    try:
+        return folder.resolve().relative_to(base).as_posix().replace("/", "-") or folder.name
+    except ValueError:
+        return folder.name
 
 
 def _check_region(region: str | None, root: Path | None, day, save_dir: str | None, static_only: bool,
