@@ -202,8 +202,9 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
     ruamel.yaml's ``MarkedYAMLError`` for a syntax error (both with a position).
     ``pure`` reads the events with ruamel.yaml's own parser even when the C parser is there.
     """
-    (Scalar, MapStart, SeqStart, MapEnd, SeqEnd, Alias, DocStart, resolve, shim, Node, construct_float,
-     construct_int, create_timestamp, timestamp_regexp, events, _) = _parts()
+    parts = _parts()
+    Scalar, MapStart, SeqStart, MapEnd, SeqEnd, Alias, DocStart, resolve = parts[:8]
+    events = parts[14]
     stack: list[_Frame] = []
     finished: dict[str, int] = {}  # anchor -> size of its value, aliases expanded
     opened: set[str] = set()
@@ -295,27 +296,14 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
         kind = resolve(value)
         if kind == _STR:
             return value
-        if kind == _NULL:
-            return None
-        if kind == _BOOL:
-            return value.lower() == "true"
-        if kind == _INT or kind == _FLOAT:
-            if len(value) > MAX_DIGITS and kind == _INT:
-                raise refuse(f"getal is te lang / number is too long ({len(value)} tekens / characters; maximum "
-                             f"{MAX_DIGITS})", ev.start_mark)
-            if digitless(value):
-                return value
-            return (construct_int if kind == _INT else construct_float)(shim, Node(value))
-        if kind == _TIMESTAMP:
-            match = timestamp_regexp.match(value)
-            if match is None:
-                return value
-            if match.group("hour"):
-                plain = False
-                return value
+        if kind in _CONVERTED:
             try:
-                return create_timestamp(**match.groupdict())
-            except ValueError:  # 2025-13-01: kept as text, so validation says it is not a valid date
+                return _convert(kind, value, parts)
+            except _TooLong:
+                raise refuse(f"getal is te lang / number is too long ({len(value)} tekens / characters; maximum "
+                             f"{MAX_DIGITS})", ev.start_mark) from None
+            except _NotFast:  # a date-time: the round-trip loader builds it
+                plain = False
                 return value
         if kind.endswith((":merge", ":value")):
             if kind.endswith(":merge") and expects_key():
@@ -395,6 +383,13 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
 
 class _NotFast(Exception):
     """:func:`fast_data` leaves this document to :func:`scan`."""
+
+
+class _TooLong(_NotFast):
+    """An integer over :data:`MAX_DIGITS` characters: :func:`scan` refuses it."""
+
+
+_CONVERTED = frozenset((_NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP))  # the kinds :func:`_convert` builds
 
 
 NOT_FAST = object()
@@ -517,8 +512,11 @@ def _plain_scalar(value: str, kind: str | None, parts: Any) -> Any:
 
 
 def _convert(kind: str, value: str, parts: Any) -> Any:
-    """A plain scalar that is no text, as :func:`scan` constructs it; :class:`_NotFast` where scan would
-    refuse it or call the document not plain."""
+    """A plain scalar of a kind in :data:`_CONVERTED`, as the round-trip loader constructs it.
+
+    Raises :class:`_TooLong` for an integer over the limit and :class:`_NotFast` for a date-time (which
+    makes a document not plain), and for any other kind.
+    """
     if kind == _NULL:
         return None
     if kind == _BOOL:
@@ -526,7 +524,7 @@ def _convert(kind: str, value: str, parts: Any) -> Any:
     shim, Node, construct_float, construct_int, create_timestamp, timestamp_regexp = parts[8:14]
     if kind == _INT or kind == _FLOAT:
         if len(value) > MAX_DIGITS and kind == _INT:
-            raise _NotFast
+            raise _TooLong
         if digitless(value):
             return value
         return (construct_int if kind == _INT else construct_float)(shim, Node(value))
