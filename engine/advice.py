@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from pydantic import BaseModel
 
@@ -346,15 +346,20 @@ def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str,
 
 def support(ruleset: RuleSet, trace: Trace, rule_id: str) -> list[str]:
     """The fired rules an outcome rests on: the producers of the conclusions it needs, transitively."""
-    fired = set(trace.fired)
+    return supporting_rules(ruleset, set(trace.fired), [rule_id], memo.positive_conclusions)
+
+
+def supporting_rules(ruleset: RuleSet, fired: set[str], roots: Iterable[str],
+                     reads: Callable[[Any], Iterable[str]]) -> list[str]:
+    """``roots`` and, transitively, the fired producers of the conclusions that ``reads`` finds in a condition."""
     seen: list[str] = []
-    todo = [rule_id]
+    todo = list(roots)
     while todo:
         rid = todo.pop()
         if rid in seen:
             continue
         seen.append(rid)
-        for name in memo.positive_conclusions(ruleset.by_id[rid].condition):
+        for name in reads(ruleset.by_id[rid].condition):
             todo.extend(p for p in ruleset.producers.get(name, []) if p in fired)
     return seen
 

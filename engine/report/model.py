@@ -15,7 +15,7 @@ from typing import Any, Optional
 from pydantic import BaseModel
 
 from .. import conditions as C
-from ..advice import Advice, RuleUse
+from ..advice import Advice, RuleUse, supporting_rules
 from ..i18n import euro, number, value_label
 from ..proposal import UNKNOWN
 from ..ruleset import RuleSet
@@ -142,16 +142,8 @@ def _role_label(ruleset: RuleSet, use: RuleUse, lang: str) -> str:
 def decisive_rules(advice: Advice, ruleset: RuleSet) -> set[str]:
     """The fired rules the outcome rests on: the outcome rule and, recursively, the producers it reads."""
     fired = {u.rule for u in advice.trace}
-    stack = [rid for rid in fired if ruleset.by_id[rid].then.outcome]
-    seen: set[str] = set()
-    while stack:
-        rid = stack.pop()
-        if rid in seen:
-            continue
-        seen.add(rid)
-        for name in C.conclusion_names(ruleset.by_id[rid].condition):
-            stack.extend(pid for pid in ruleset.producers.get(name, []) if pid in fired)
-    return seen
+    roots = [rid for rid in fired if ruleset.by_id[rid].then.outcome]
+    return set(supporting_rules(ruleset, fired, roots, C.conclusion_names))
 
 
 def route(advice: Advice, ruleset: RuleSet) -> list[StepResult]:
