@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,22 @@ def foodvalley():
     from engine.registry import choose
 
     return choose("foodvalley", IN_VALIDITY)
+
+
+@pytest.fixture()
+def two_versions(tmp_path):
+    """Midden-Limburg 2013.1 and a successor 2016.1 side by side in one rules folder."""
+    root = tmp_path / "rules"
+    shutil.copytree(RULES / "midden-limburg", root / "ml-2013")
+    shutil.copytree(RULES / "midden-limburg", root / "ml-2016")
+    head = root / "ml-2016" / "ruleset.yaml"
+    text = head.read_text(encoding="utf-8")
+    text = (text.replace("id: midden-limburg-visienota", "id: midden-limburg-beleidsplan")
+                .replace('version: "2013.1"', 'version: "2016.1"')
+                .replace("valid_from: 2013-09-01", "valid_from: 2016-01-01")
+                .replace("valid_until: 2015-12-31", "valid_until: 2019-12-31"))
+    head.write_text(text, encoding="utf-8")
+    return root
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

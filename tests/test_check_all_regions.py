@@ -23,17 +23,9 @@ def test_check_without_region_reports_a_rule_set_whose_header_is_broken(tmp_path
     assert "midden-limburg" in result.stdout.split("niet in orde / failed:")[-1]
 
 
-def test_check_without_region_checks_every_version_of_a_region(tmp_path):
+def test_check_without_region_checks_every_version_of_a_region(two_versions, tmp_path):
     """Not only the version in force on the date: a broken older version is found as well."""
-    root = tmp_path / "rules"
-    shutil.copytree(RULES / "midden-limburg", root / "ml-2013")
-    shutil.copytree(RULES / "midden-limburg", root / "ml-2016")
-    head = root / "ml-2016" / "ruleset.yaml"
-    text = head.read_text(encoding="utf-8")
-    head.write_text(text.replace('version: "2013.1"', 'version: "2016.1"')
-                        .replace("id: midden-limburg-visienota", "id: midden-limburg-beleidsplan")
-                        .replace("valid_from: 2013-09-01", "valid_from: 2016-01-01")
-                        .replace("valid_until: 2015-12-31", "valid_until: 2019-12-31"), encoding="utf-8")
+    root = two_versions
     rule_file = sorted((root / "ml-2013").glob("[0-9]*.yaml"))[0]
     rules = rule_file.read_text(encoding="utf-8")
     first_quote = rules.index("quote: ")

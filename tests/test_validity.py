@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
 
@@ -12,22 +11,6 @@ from conftest import RULES, SCENARIOS, run_cli
 from engine.pipeline import advise_file
 
 SCENARIO = SCENARIOS / "midden-limburg" / "jeugdzorgplus-limburg.yaml"
-
-
-@pytest.fixture()
-def two_versions(tmp_path):
-    """Midden-Limburg 2013.1 and a successor 2016.1 side by side in one rules folder."""
-    root = tmp_path / "rules"
-    shutil.copytree(RULES / "midden-limburg", root / "ml-2013")
-    shutil.copytree(RULES / "midden-limburg", root / "ml-2016")
-    head = root / "ml-2016" / "ruleset.yaml"
-    text = head.read_text(encoding="utf-8")
-    text = (text.replace("id: midden-limburg-visienota", "id: midden-limburg-beleidsplan")
-                .replace('version: "2013.1"', 'version: "2016.1"')
-                .replace("valid_from: 2013-09-01", "valid_from: 2016-01-01")
-                .replace("valid_until: 2015-12-31", "valid_until: 2019-12-31"))
-    head.write_text(text, encoding="utf-8")
-    return root
 
 
 @pytest.mark.parametrize("day, rule_set, version", [
