@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import RULES, SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli
 from engine.pipeline import advise_file
 
 SCENARIO = SCENARIOS / "midden-limburg" / "jeugdzorgplus-limburg.yaml"
