@@ -339,7 +339,7 @@ def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str,
     for path in sorted(found, key=lambda p: (not found[p][0], order[p])):
         spec = specs[path]
         blocking, rid = found[path]
-        out.append(_new_missing(dict(fact=path, question=spec.question_en if lang == "en" else spec.question_nl,
+        out.append(_new_missing(dict(fact=path, question=spec.question(lang),
                                      blocking=blocking, rule=rid)))
     return out
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import conditions as C
+from .facts import question_for
 from .i18n import OUTCOME_LABELS, value_label
 from .ruleset import Rule, RuleSet
 
@@ -61,13 +62,6 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def _question(ruleset: RuleSet, path: str, lang: str) -> str:
-    spec = ruleset.facts.get(path)
-    if spec is None:
-        return path
-    return spec.question_en if lang == "en" else spec.question_nl
-
-
 def _value(value: Any, lang: str) -> str:
     return value_label(value, lang)
 
@@ -83,7 +77,7 @@ class CatalogueLabeler:
             prefix = path.split(".*", 1)[0]
             label = SECTION_LABELS.get(prefix, {}).get(lang)
             return f"{label} ({prefix})" if label else f"{path}"
-        return _question(self.ruleset, path, lang)
+        return question_for(self.ruleset.facts, path, lang)
 
     def test(self, test: C.FactTest, lang: str) -> str:
         w = WORDS[lang]

@@ -17,10 +17,11 @@ from pydantic import BaseModel
 from . import conditions as C
 from .advice import Advice, build_advice
 from .evaluate import Evaluator, Trace
+from .facts import question_for
 from .i18n import OUTCOME_LABELS, OUTCOME_RANK, value_label
 from .render.escape import md_inline as _md  # proposal text stays literal text
 from .ruleset import RuleSet
-from .whatif import RankedFact, fact_label, rank_missing, show_value
+from .whatif import RankedFact, rank_missing, show_value
 
 WORDS = {
     "nl": {"is": "is", "is_not": "is niet", "in": "is een van", "not_in": "is geen van", "gt": "is groter dan",
@@ -55,7 +56,7 @@ class FactLabels:
         self.ruleset = ruleset
 
     def test(self, test: C.FactTest, lang: str) -> str:
-        q = f"\u00ab{fact_label(self.ruleset, test.path, lang)}\u00bb"
+        q = f"\u00ab{question_for(self.ruleset.facts, test.path, lang)}\u00bb"
         if test.op == "known":
             return f"{q} {w('known' if test.value else 'unknown', lang)}"
         if test.op in ("in", "not_in"):
@@ -242,7 +243,7 @@ def explain_loaded(loaded: Any, *, day: Any, lang: str = "nl") -> Explanation:
 
 
 def _fact_line(ruleset: RuleSet, path: str, value: Any, lang: str) -> str:
-    return f"{fact_label(ruleset, path, lang)} = {show_value(value, lang)}"
+    return f"{question_for(ruleset.facts, path, lang)} = {show_value(value, lang)}"
 
 
 def _compact_facts(ruleset: RuleSet, facts: dict[str, Any], lang: str) -> list[str]:
@@ -262,7 +263,7 @@ def _compact_facts(ruleset: RuleSet, facts: dict[str, Any], lang: str) -> list[s
             counts[shown] = counts.get(shown, 0) + 1
         word = "vragen" if lang == "nl" else "questions"
         summary = ", ".join(f"{k} \u00d7{n}" for k, n in counts.items())
-        lines.append(f"{fact_label(ruleset, paths[0], lang)} (+{len(paths) - 1} {word}): {summary}")
+        lines.append(f"{question_for(ruleset.facts, paths[0], lang)} (+{len(paths) - 1} {word}): {summary}")
     return lines
 
 

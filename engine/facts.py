@@ -35,6 +35,15 @@ class FactSpec:
         """The attribute name used inside the rule engine."""
         return attr_name(self.path)
 
+    def question(self, lang: str) -> str:
+        return self.question_en if lang == "en" else self.question_nl
+
+
+def question_for(specs: dict[str, FactSpec], path: str, lang: str) -> str:
+    """The question behind a fact in ``lang``; the path itself when the rule set has no such fact."""
+    spec = specs.get(path)
+    return path if spec is None else spec.question(lang)
+
 
 def attr_name(path: str) -> str:
     return path.replace(".", "__")

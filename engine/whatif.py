@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from . import conditions as C
 from .errors import InputError, Problem, did_you_mean
 from .evaluate import Evaluator, single_outcome
-from .facts import FactSpec
+from .facts import FactSpec, question_for
 from .i18n import OUTCOME_LABELS, OUTCOME_RANK, value_label
 from .proposal import UNKNOWN, _normalise
 from .ruleset import RuleSet
@@ -390,13 +390,6 @@ def _set_member(data: dict[str, Any], parents: list[str], member: str, value: An
 # --------------------------------------------------------------------------- wording
 
 
-def fact_label(ruleset: RuleSet, path: str, lang: str) -> str:
-    spec = ruleset.facts.get(path)
-    if spec is None:
-        return path
-    return spec.question_en if lang == "en" else spec.question_nl
-
-
 def show_value(value: Any, lang: str) -> str:
     if value is None:
         return value_label(UNKNOWN, lang)
@@ -410,7 +403,7 @@ def change_text(ruleset: RuleSet, ch: Change, lang: str) -> str:
     if alike:
         joiner = " of " if lang == "nl" else " or "
         new = joiner.join([new, *(show_value(v, lang) for v in alike)])
-    return f"\u00ab{fact_label(ruleset, ch.path, lang)}\u00bb {show_value(ch.old, lang)} \u2192 {new}"
+    return f"\u00ab{question_for(ruleset.facts, ch.path, lang)}\u00bb {show_value(ch.old, lang)} \u2192 {new}"
 
 
 def flip_text(ruleset: RuleSet, flip: Flip, lang: str) -> str:

@@ -123,7 +123,7 @@ def new(output, resume, region, rules_dir, date_, lang):
             shown_step = step
         spec = specs[path]
         answer_type = AnswerType(spec.domain, lang)
-        click.echo(f"\n{spec.question_en if lang == 'en' else spec.question_nl}  [{path}]")
+        click.echo(f"\n{spec.question(lang)}  [{path}]")
         click.echo(f"  {answer_type.menu()}")
         value = click.prompt(words["answer"], type=answer_type)
         data = apply_to_data(data, [(path, value)], specs)
@@ -247,7 +247,7 @@ def render_proposal(ruleset: Any, data: dict[str, Any], lang: str) -> str:
         for candidate in (path, *(f"{path}.{leaf}" for leaf in ("fit", "holds", "effect"))):
             spec = specs.get(candidate)
             if spec is not None:
-                return spec.question_en if lang == "en" else spec.question_nl
+                return spec.question(lang)
         return None
 
     def emit(node: dict[str, Any], prefix: str, indent: str) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from .. import conditions as C
 from ..advice import Advice, RuleUse, supporting_rules
+from ..facts import question_for
 from ..i18n import euro, number, value_label
 from ..proposal import UNKNOWN
 from ..ruleset import RuleSet
@@ -173,13 +174,6 @@ def _requires(cond: C.Condition, path: str, value: str) -> bool:
     return any(isinstance(c, C.FactTest) and c.path == path and c.op == "is" and c.value == value for c in items)
 
 
-def _question(ruleset: RuleSet, path: str, lang: str) -> str:
-    spec = ruleset.facts.get(path)
-    if spec is None:
-        return path
-    return spec.question_en if lang == "en" else spec.question_nl
-
-
 def principles(advice: Advice, ruleset: RuleSet) -> list[PrincipleRow]:
     """One row per procurement principle.
 
@@ -200,12 +194,13 @@ def principles(advice: Advice, ruleset: RuleSet) -> list[PrincipleRow]:
             status, explanation = "deviating", fired[rule.id].text
         elif unknown:
             status = "not_assessed"
-            explanation = rt("proc_unknown_facts", lang, questions="; ".join(_question(ruleset, p, lang) for p in unknown))
+            explanation = rt("proc_unknown_facts", lang,
+                             questions="; ".join(question_for(ruleset.facts, p, lang) for p in unknown))
         else:
             status = "conform"
             known = [p for p in C.fact_paths(rule.condition)
                      if p != "kind" and advice.facts.get(p) not in (None, UNKNOWN)]
-            explanation = "; ".join(f"{_question(ruleset, p, lang)} \u2014 {show_value(advice.facts[p], p, lang)}"
+            explanation = "; ".join(f"{question_for(ruleset.facts, p, lang)} \u2014 {show_value(advice.facts[p], p, lang)}"
                                     for p in known)
         rows.append(PrincipleRow(rule=rule.id, principle=cite.quote, section=cite.section, status=status,
                                  status_label=rt(f"proc_{status}", lang), explanation=explanation))
@@ -255,7 +250,7 @@ def facts_used(advice: Advice, ruleset: RuleSet) -> list[FactRow]:
     order = {p: i for i, p in enumerate(ruleset.facts)}
     rows = []
     for path in sorted(readers, key=lambda p: (order.get(p, len(order)), p)):
-        rows.append(FactRow(path=path, question=_question(ruleset, path, advice.lang),
+        rows.append(FactRow(path=path, question=question_for(ruleset.facts, path, advice.lang),
                             value=show_value(advice.facts.get(path), path, advice.lang),
                             rules=tuple(dict.fromkeys(readers[path]))))
     return rows
