@@ -87,6 +87,7 @@ def new(output, resume, region, rules_dir, date_, lang):
     from engine.pipeline import evaluator_for
     from engine.registry import choose
 
+    day = parse_day(date_)  # a bad date is reported before any question is asked
     words = T[lang]
     data: dict[str, Any] = {}
     if resume:
@@ -99,7 +100,7 @@ def new(output, resume, region, rules_dir, date_, lang):
         names = regions(rules_root(rules_dir))
         if len(names) > 1:
             region = click.prompt(words["region"], type=click.Choice(names))
-    ruleset = choose(region, parse_day(date_), rules_root(rules_dir))
+    ruleset = choose(region, day, rules_root(rules_dir))
     data["region"] = ruleset.region
     click.echo(f"{words['resume'] if resume else words['start']}: {ruleset.meta.name} ({ruleset.meta.id})")
     _ask_meta(data, ruleset, lang)
