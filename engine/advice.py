@@ -17,7 +17,7 @@ from . import __version__
 from . import conditions as C
 from . import memo
 from .evaluate import Evaluator, Trace, single_outcome
-from .i18n import OUTCOME_LABELS, euro, number, t, value_label
+from .i18n import OUTCOME_LABELS, SECTION_LABELS, euro, long_date, number, t, value_label
 from .ruleset import Rule, RuleSet
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_.:*=]+)\s*\}\}")
@@ -44,11 +44,29 @@ class RuleUse(BaseModel):
     conclusions: list[str]
 
 
+class AnswerOutcome(BaseModel):
+    """What the advice would be if a missing fact got this answer (everything else as it is)."""
+
+    value: Any
+    label: str
+    outcome: str
+    outcome_label: str
+
+
 class MissingFact(BaseModel):
     fact: str
     question: str
     blocking: bool
     rule: str
+    answers: list[AnswerOutcome] = []
+
+
+class Unsubstantiated(BaseModel):
+    """A judgement the advice rests on that gives neither a reason nor evidence."""
+
+    fact: str
+    label: str
+    value: str
 
 
 class ProposalInfo(BaseModel):
@@ -93,6 +111,7 @@ class Advice(BaseModel):
     caveats: list[RuleUse]
     next_steps: list[RuleUse]
     missing: list[MissingFact]
+    unsubstantiated: list[Unsubstantiated] = []
     trace: list[RuleUse]
     facts: dict[str, Any]
 
@@ -131,8 +150,10 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
     """Fill placeholders in an explanation text.
 
     ``{{path}}`` is a value from the proposal; ``{{where:PATTERN=VALUE}}`` lists the
-    vocabulary entries whose fact has that value, with the proposal's reason
-    ("Een kind hoort thuis (reden); …"), via ``entries(pattern, value)``.
+    vocabulary entries whose fact has that value, with the proposal's reason and
+    who judged it ("‘Een kind hoort thuis’ — reden (oordeel: …)"), via
+    ``entries(pattern, value, False)``; ``{{reason:PATTERN=VALUE}}`` gives only
+    the reasons of those entries (``entries(pattern, value, True)``).
     ``[[…]]`` segments vanish when a placeholder in them is empty.
     """
     seen: dict[str, str | None] = {}  # an optional segment asks twice; the answer does not change
@@ -140,9 +161,10 @@ def fill(template: str, data: dict[str, Any], lang: str, entries: Any = None) ->
     def resolve(expr: str) -> str | None:
         if expr in seen:
             return seen[expr]
-        if expr.startswith("where:"):
-            pattern, _, value = expr[len("where:"):].partition("=")
-            out = entries(pattern, value) if entries else None
+        if expr.startswith(("where:", "reason:")):
+            kind, _, rest = expr.partition(":")
+            pattern, _, value = rest.partition("=")
+            out = entries(pattern, value, kind == "reason") if entries else None
         else:
             out = _show(_lookup(data, expr), expr, lang)
         seen[expr] = out
@@ -188,7 +210,7 @@ def _split(template: str) -> list:
 
 def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], lang: str):
     """``entries(pattern, value)`` for :func:`fill`: matching vocabulary entries with their reasons."""
-    def entries(pattern: str, value: str) -> str | None:
+    def entries(pattern: str, value: str, reasons_only: bool = False) -> str | None:
         labels = _labels(ruleset, lang)  # only texts that list entries need the labels
         parts = []
         for path in memo.expand(pattern, ruleset.facts):
@@ -197,10 +219,32 @@ def entry_lister(ruleset: RuleSet, facts: dict[str, Any], data: dict[str, Any], 
             key = path.split(".")[-2]
             entry = _lookup(data, path.rsplit(".", 1)[0]) or {}
             reason = entry.get("reason") or entry.get("note") if isinstance(entry, dict) else None
-            label = labels.get(key, key)
-            parts.append(f"‘{label}’" + (f" — {reason.rstrip('.')}" if reason else ""))
+            origin = provenance(entry, lang) if isinstance(entry, dict) else None
+            if reasons_only:
+                text = "; ".join(x for x in (reason.rstrip(".") if reason else None, origin) if x)
+                if text:
+                    parts.append(text)
+                continue
+            label = f"‘{labels[key]}’" if key in labels else SECTION_LABELS.get(key, {}).get(lang, f"‘{key}’")
+            amount = entry.get("amount_eur") if isinstance(entry, dict) else None
+            estimate = t("estimate", lang, amount=euro(amount, lang)) if isinstance(amount, (int, float)) else None
+            parts.append(label + "".join(f" — {x}" for x in (estimate, reason.rstrip(".") if reason else None)
+                                                if x)
+                         + (f" ({origin})" if origin else ""))
         return "; ".join(parts) if parts else None
     return entries
+
+
+def provenance(entry: dict[str, Any], lang: str) -> str | None:
+    """Who gave a judgement, when and on what evidence, as one short phrase; None when nothing is said."""
+    by, on, evidence = entry.get("judged_by"), entry.get("judged_on"), entry.get("evidence")
+    parts = []
+    if by or on:
+        who = ", ".join(x for x in (by, long_date(on, lang) if on else None) if x)
+        parts.append(t("judged", lang, who=who))
+    if evidence:
+        parts.append(t("evidence", lang, what=str(evidence).rstrip(".")))
+    return "; ".join(parts) if parts else None
 
 
 _LABELS: dict[tuple[int, str], tuple[RuleSet, dict[str, str]]] = {}
@@ -214,7 +258,8 @@ def _labels(ruleset: RuleSet, lang: str) -> dict[str, str]:
             _LABELS.clear()
         voc = ruleset.meta.vocabulary
         hit = _LABELS[(id(ruleset), lang)] = (ruleset, {e.id: (e.en if lang == "en" else e.nl) for section in
-                                                        (voc.values, voc.care_landscape, voc.enrichment)
+                                                        (voc.values, voc.care_landscape, voc.enrichment,
+                                                         voc.procurement_grounds)
                                                         for e in section})
     return hit[1]
 
@@ -402,6 +447,9 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
     for uses_list in (reasons, considered):
         if len(uses_list) > 1:
             uses_list.sort(key=lambda u: (0 if by_id[u.rule].then.outcome else 1, step_order[u.step]))
+    missing = _missing(evaluator, trace, fired, lang, plans)
+    if outcome == "insufficient_information" and missing:
+        missing = with_answers(evaluator, trace, missing, outcome, lang)
     meta = ruleset.meta
     return _new_advice(dict(
         lang=lang, evaluation_date=day, engine_version=__version__,
@@ -415,7 +463,76 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
         summary=(meta.outcome_texts[outcome].get(lang) if outcome in meta.outcome_texts
                  else OUTCOME_LABELS[outcome][lang]),
         conditions=conditions, reasons=reasons, considered=considered, caveats=caveats, next_steps=next_steps,
-        missing=_missing(evaluator, trace, fired, lang, plans),
+        missing=missing,
+        unsubstantiated=unsubstantiated(ruleset, proposal, trace.facts, conditions + reasons + caveats, lang),
         trace=[uses[i] for i in trace.fired],
         facts=dict(trace.facts),
     ))
+
+
+def with_answers(evaluator: Evaluator, trace: Trace, missing: list[MissingFact], outcome: str,
+                 lang: str) -> list[MissingFact]:
+    """Per missing fact, the outcome each answer would give (everything else as it is), worked out by the engine.
+
+    A missing fact blocks the advice only when one of its answers changes the
+    outcome; the advice then says which answer leads where. When no single fact
+    changes it (several facts together do), the rules' own marking stands.
+    """
+    specs = evaluator.ruleset.facts
+    facts = trace.facts
+    out: list[MissingFact] = []
+    for m in missing:
+        spec = specs.get(m.fact)
+        answers = []
+        if spec is not None and spec.kind == "enum":
+            for value in spec.domain:
+                if value == "unknown":
+                    continue
+                varied = dict(facts)
+                varied[m.fact] = value
+                got = single_outcome(evaluator, evaluator.evaluate(varied))
+                answers.append(AnswerOutcome(value=value, label=value_label(value, lang), outcome=got,
+                                             outcome_label=OUTCOME_LABELS[got][lang]))
+        out.append(m.model_copy(update={"answers": answers}))
+    changes = [any(a.outcome != outcome for a in m.answers) for m in out]
+    if any(changes):
+        out = [m.model_copy(update={"blocking": changed, "answers": m.answers if changed else []})
+               for m, changed in zip(out, changes)]
+    else:
+        out = [m.model_copy(update={"answers": []}) for m in out]
+    order = memo.positions(specs)
+    return sorted(out, key=lambda m: (not m.blocking, order.get(m.fact, 0)))
+
+
+_DECISIVE = {"fit": ("conflicts", "in_line"), "holds": ("yes",), "effect": ("better", "worse")}
+
+
+def unsubstantiated(ruleset: RuleSet, proposal: Any, facts: dict[str, Any], uses: list[RuleUse],
+                    lang: str) -> list[Unsubstantiated]:
+    """Judgements the advice's reasons, conditions and caveats rest on that give neither a reason nor evidence."""
+    seen: list[str] = []
+    for use in uses:
+        for path, value in use.facts.items():
+            field = path.rsplit(".", 1)[-1]
+            if value in _DECISIVE.get(field, ()) and path not in seen:
+                seen.append(path)
+    if not seen:
+        return []
+    labels = _labels(ruleset, lang)
+    specs = ruleset.facts
+    out = []
+    order = memo.positions(specs)
+    for path in sorted(seen, key=lambda p: order.get(p, 0)):
+        entry: Any = proposal
+        for part in path.split(".")[:-1]:
+            entry = getattr(entry, part, None)
+            if entry is None:
+                break
+        if entry is None:
+            continue
+        if any(getattr(entry, name, None) for name in ("reason", "note", "evidence")):
+            continue
+        key = path.split(".")[-2]
+        label = f"‘{labels[key]}’" if key in labels else specs[path].question(lang) if path in specs else path
+        out.append(Unsubstantiated(fact=path, label=label, value=value_label(facts.get(path), lang)))
+    return out

@@ -42,7 +42,7 @@ from . import conditions as C
 from .errors import EngineError, RuleError
 from .facts import FactSpec
 from .i18n import OUTCOME_RANK
-from .invariants import (InvariantSet, builtin_invariants, citation_problems, load_invariants, outcome_bound,
+from .invariants import (VARIATION_KINDS, InvariantSet, builtin_invariants, citation_problems, load_invariants, outcome_bound,
                          proposal_data, reasons_cited)
 from .proposal import UNKNOWN
 from .ruleset import RuleSet, load_ruleset, quote_in_source
@@ -315,6 +315,25 @@ class Analysis:
         return None
 
 
+def fact_parts(cond: C.Condition) -> list[C.Condition]:
+    """The largest parts of a condition that read facts only.
+
+    A rule that also reads conclusions depends on the facts only through
+    these parts being true or false, so each part is one entry of the
+    signature system (not each fact test in it: a test over nine values of a
+    section would split the space nine times for nothing).
+    """
+    if isinstance(cond, C.Always):
+        return []
+    if not C.conclusion_names(cond):
+        return [cond]
+    if isinstance(cond, (C.All, C.Any_)):
+        return [p for item in cond.items for p in fact_parts(item)]
+    if isinstance(cond, C.Not):
+        return fact_parts(cond.item)
+    return []
+
+
 def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
     entries: list[tuple[Label, C.Condition]] = []
     base, derived_findings, advice_only = set(), set(), []
@@ -331,9 +350,10 @@ def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
         else:
             if then.finding:
                 derived_findings.add(then.finding)
-            for leaf in C.leaves(cond):
-                if isinstance(leaf, C.FactTest):
-                    entries.append((("leaf", leaf.path, leaf.op, leaf.value), leaf))
+            if not then.finding and not then.outcome:
+                continue  # it draws nothing another rule reads and gives no outcome: it cannot change the outcome
+            for part in fact_parts(cond):
+                entries.append((("part", _canon(part)), part))
     for inv in invariants.of_kind("outcome_bound"):
         entries.append((("premise", inv.id), inv.premise))
     every = [r.condition for r in ruleset.rules] + [c for _, c in entries]
@@ -535,13 +555,16 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
                 outcome_of: dict[frozenset, str | None], report: Report, checked: Counter) -> None:
     """Monotonicity and unknown: vary one fact over all its classes, for every reachable rest."""
     specs = ruleset.facts
-    kinds = {inv.id for inv in invariants.invariants if inv.kind in ("monotone", "unknown_not_rewarded")}
+    kinds = {inv.id for inv in invariants.invariants if inv.kind in VARIATION_KINDS}
     if not kinds:
         return
     reported: set[tuple] = set()
+    read = set().union(*(_paths(c) for _, c in analysis.system))
     for path, order in invariants.orders.items():
         classes = analysis.classes.get(path)
         if not classes or len(classes) < 2:
+            continue
+        if path not in read:  # no rule that draws a conclusion or an outcome reads it: it cannot change the outcome
             continue
         values = [representative(c) for c in classes]
         system = tuple(((i, label), substitute(cond, path, v)) for i, v in enumerate(values)
@@ -560,13 +583,13 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
                         if analysis.class_of(path, v) is not None}
             for inv_id in kinds:
                 checked[inv_id] += 1
-            for inv_id, a, b in invariants.variation_problems(path, outcomes):
+            witness_facts = analysis.full_facts(specs, r.witness)
+            for inv_id, a, b in invariants.variation_problems(path, outcomes, witness_facts):
                 key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
                 if key in reported:
                     continue
                 reported.add(key)
-                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
-                                  analysis.full_facts(specs, r.witness))
+                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b, witness_facts)
 
 
 def _report_variation(report: Report, ruleset: RuleSet, invariants: InvariantSet, judge: Judge, inv_id: str,
@@ -582,7 +605,7 @@ def _report_variation(report: Report, ruleset: RuleSet, invariants: InvariantSet
 
     def still(f: dict[str, Any]) -> bool:
         got = outcomes_for(f)
-        return got is not None and (inv_id, a, b) in invariants.variation_problems(path, got)
+        return got is not None and (inv_id, a, b) in invariants.variation_problems(path, got, f)
 
     small = _minimise({**facts, path: a}, {path}, still)
     oa, ob = judge.outcome({**small, path: a}), judge.outcome({**small, path: b})

@@ -55,6 +55,16 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "local": {"nl": "lokaal", "en": "local"},
     "supra_regional": {"nl": "bovenregionaal", "en": "supra-regional"},
     "national": {"nl": "landelijk", "en": "national"},
+    "subregional": {"nl": "deel van de regio", "en": "part of the region"},
+    "in_line": {"nl": "in lijn", "en": "in line"},
+}
+
+# The parts of the generic finances section, as entries of a where-list ("nadelig: ‘de uitvoering’ — …").
+SECTION_LABELS: dict[str, dict[str, str]] = {
+    "content": {"nl": "op de inhoud", "en": "on content"},
+    "execution": {"nl": "in de uitvoering", "en": "in execution"},
+    "negotiating_position": {"nl": "in de onderhandelingspositie", "en": "in the negotiating position"},
+    "overall": {"nl": "als geheel", "en": "as a whole"},
 }
 
 TEXT: dict[str, dict[str, str]] = {
@@ -88,6 +98,16 @@ TEXT: dict[str, dict[str, str]] = {
     "none": {"nl": "geen", "en": "none"},
     "not_stated": {"nl": "niet opgegeven", "en": "not stated"},
     "until": {"nl": "t/m", "en": "to"},
+    "judged": {"nl": "oordeel: {who}", "en": "judged by: {who}"},
+    "estimate": {"nl": "naar schatting {amount} per jaar", "en": "an estimated {amount} a year"},
+    "evidence": {"nl": "onderbouwing: {what}", "en": "evidence: {what}"},
+    "answers": {"nl": "bij dit antwoord", "en": "with this answer"},
+    "unsubstantiated": {"nl": "Oordeel zonder onderbouwing", "en": "Judgement without substantiation"},
+    "unsubstantiated_text": {
+        "nl": "{label}: {value}. Het voorstel geeft geen reden en geen bron voor dit oordeel, terwijl het advies erop "
+              "rust; vul de reden of de bron aan voordat de bestuurders besluiten.",
+        "en": "{label}: {value}. The proposal gives no reason and no evidence for this judgement, while the advice "
+              "rests on it; add the reason or the source before the board decides."},
     "from": {"nl": "vanaf", "en": "from"},
     "validity_after": {
         "nl": "Let op: de regelset '{name}' (versie {version}) is geldig tot en met {until}; de toetsdatum {day} valt daarbuiten. "
@@ -122,6 +142,17 @@ def euro(amount: float, lang: str = "nl") -> str:
     digits = f"{whole:,}".replace(",", ".")
     text = f"€ {digits}" + (f",{cents:02d}" if cents else "")
     return f"-{text}" if negative else text
+
+
+MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                  "november", "december"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                 "November", "December")}
+
+
+def long_date(day: Any, lang: str = "nl") -> str:
+    """A date as a reader writes it: '7 april 2025' (Dutch), '7 April 2025' (English)."""
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
 def number(value: float) -> str:

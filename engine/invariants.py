@@ -97,6 +97,32 @@ def unknown_not_rewarded(order: "Order", outcomes: dict[Any, str], yes_from: str
     return [(UNKNOWN, v) for v in order.least if v in outcomes and rank[outcomes[v]] < got]
 
 
+def unknown_not_penalised(order: "Order", outcomes: dict[Any, str]) -> list[tuple[Any, Any]]:
+    """Unknown is never treated as no: a proposal declined while a fact is unknown stays declined when that fact
+    gets its most favourable answer.
+
+    Otherwise the unknown was silently read as an unfavourable answer: the
+    advice should have asked for the fact (insufficient information) instead
+    of declining. Returns pairs (unknown, most favourable value) that break this.
+    """
+    rank = OUTCOME_RANK
+    if outcomes.get(UNKNOWN) != "decline":
+        return []
+    return [(UNKNOWN, v) for v in order.most if v in outcomes and rank[outcomes[v]] > rank["decline"]]
+
+
+def no_effect(outcomes: dict[Any, str]) -> list[tuple[Any, Any]]:
+    """A fact the source does not ask about never changes the outcome, whatever its value.
+
+    Used for facts a proposal may state (to inform the board) that the
+    region's vision does not weigh: a rule that let them decide would decide
+    on a question the source does not ask. Returns pairs of values whose
+    outcomes differ.
+    """
+    values = list(outcomes)
+    return [(a, b) for i, a in enumerate(values) for b in values[i + 1:] if outcomes[a] != outcomes[b]]
+
+
 def reasons_cited(advice: Any, ruleset: RuleSet) -> list[str]:
     """Every advice has a reason; every reason cites an existing rule whose quote is in the source.
 
@@ -139,11 +165,16 @@ def deterministic(renderings: list[bytes | str]) -> bool:
     return len(set(renderings)) <= 1
 
 
+# Kinds checked by varying one fact over its values, everything else fixed.
+VARIATION_KINDS = ("monotone", "unknown_not_rewarded", "unknown_not_penalised", "no_effect")
+
 KINDS = {
     "one_outcome": one_outcome,
     "outcome_bound": outcome_bound,
     "monotone": monotone,
     "unknown_not_rewarded": unknown_not_rewarded,
+    "unknown_not_penalised": unknown_not_penalised,
+    "no_effect": no_effect,
     "reasons_cited": reasons_cited,
     "deterministic": deterministic,
 }
@@ -164,6 +195,7 @@ class InvariantData(_Strict):
     at_least: Optional[str] = None
     at_most: Optional[str] = None
     yes_from: Optional[str] = None  # lowest outcome that says yes to participation (unknown_not_rewarded)
+    facts: list[str] = Field(default_factory=list)  # the facts that may not change the outcome (no_effect)
 
     @field_validator("kind")
     @classmethod
@@ -186,6 +218,8 @@ class InvariantFile(_Strict):
     invariants: list[InvariantData]
     favourability: dict[str, list[list[Any]]] = Field(default_factory=dict)
     descriptive: list[str] = Field(default_factory=list)
+    # Detail facts whose unknown is covered by a summary judgement (e.g. each value by the overall judgement).
+    summaries: dict[str, str] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -235,11 +269,29 @@ class InvariantSet:
     invariants: list[Invariant]
     orders: dict[str, Order] = field(default_factory=dict)
     descriptive: frozenset[str] = frozenset()
+    no_effect: dict[str, frozenset[str]] = field(default_factory=dict)  # invariant id -> the facts it covers
+    summaries: dict[str, str] = field(default_factory=dict)  # detail fact -> the summary judgement that covers it
 
     def of_kind(self, kind: str) -> list[Invariant]:
         return [i for i in self.invariants if i.kind == kind]
 
-    def variation_problems(self, path: str, outcomes: dict[Any, str]) -> list[tuple[str, Any, Any]]:
+    def covered(self, path: str, facts: dict[str, Any]) -> bool:
+        """Whether an unknown ``path`` is covered by other judgements, and so is no real unknown.
+
+        A detail left unknown under a given summary judgement is covered by it
+        (a value not rated apart under an overall judgement); a summary left
+        unknown is covered by the details that are given (the judgement given
+        value by value instead of as a whole).
+        """
+        def known(p: str) -> bool:
+            return facts.get(p) not in (UNKNOWN, None)
+        summary = self.summaries.get(path)
+        if summary is not None:
+            return known(summary)
+        return any(known(d) for d, s in self.summaries.items() if s == path)
+
+    def variation_problems(self, path: str, outcomes: dict[Any, str],
+                           facts: dict[str, Any] | None = None) -> list[tuple[str, Any, Any]]:
         """(invariant id, from value, to value) for every fact-variation invariant the outcomes violate.
 
         ``outcomes`` maps each value of fact ``path`` to the outcome of one
@@ -248,12 +300,17 @@ class InvariantSet:
         order = self.orders.get(path)
         if order is None:
             return []
+        covered = facts is not None and self.covered(path, facts)
         out = []
         for inv in self.invariants:
             if inv.kind == "monotone":
                 out.extend((inv.id, a, b) for a, b in monotone(order, outcomes))
-            elif inv.kind == "unknown_not_rewarded":
+            elif inv.kind == "unknown_not_rewarded" and not covered:
                 out.extend((inv.id, a, b) for a, b in unknown_not_rewarded(order, outcomes, inv.data.yes_from))
+            elif inv.kind == "unknown_not_penalised" and not covered:
+                out.extend((inv.id, a, b) for a, b in unknown_not_penalised(order, outcomes))
+            elif inv.kind == "no_effect" and path in self.no_effect.get(inv.id, ()):
+                out.extend((inv.id, a, b) for a, b in no_effect(outcomes))
         return out
 
 
@@ -325,9 +382,40 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
             problems.append(Problem(doc.name, f"onbekend feit '{pattern}' / unknown fact", line=doc.line_of(("descriptive",)),
                                     field="descriptive", suggestion=did_you_mean(pattern, specs)))
         descriptive.update(paths)
+    summaries: dict[str, str] = {}
+    for pattern, summary in data.summaries.items():
+        paths = C.expand(pattern, specs)
+        for name, found in ((pattern, paths), (summary, [summary] if summary in specs else [])):
+            if not found:
+                problems.append(Problem(doc.name, f"onbekend feit '{name}' / unknown fact",
+                                        line=doc.line_of(("summaries", pattern)), field=f"summaries.{pattern}",
+                                        suggestion=did_you_mean(name, specs)))
+        summaries.update({p: summary for p in paths})
+    no_effect_facts: dict[str, frozenset[str]] = {}
+    for i, inv in enumerate(invariants):
+        if inv.kind != "no_effect":
+            continue
+        covered: set[str] = set()
+        for pattern in inv.data.facts:
+            paths = C.expand(pattern, specs)
+            if not paths:
+                problems.append(Problem(doc.name, f"invariant {inv.id}: onbekend feit '{pattern}' / unknown fact",
+                                        line=inv.line, field="facts", suggestion=did_you_mean(pattern, specs)))
+            covered.update(paths)
+        if not inv.data.facts:
+            problems.append(Problem(doc.name, f"invariant {inv.id}: no_effect verwacht 'facts' / needs 'facts'",
+                                    line=inv.line))
+        for p in covered:
+            if p in orders:
+                problems.append(Problem(doc.name, f"invariant {inv.id}: '{p}' heeft ook een gunstige richting "
+                                        f"(favourability) / also has a favourability order", line=inv.line))
+            else:  # one level: every value equally favourable, so the fact is varied like the others
+                orders[p] = Order(p, (tuple(v for v in specs[p].domain if v != UNKNOWN),))
+        no_effect_facts[inv.id] = frozenset(covered)
     if problems:
         raise RuleError(problems)
-    return InvariantSet(file=doc.name, invariants=invariants, orders=orders, descriptive=frozenset(descriptive))
+    return InvariantSet(file=doc.name, invariants=invariants, orders=orders, descriptive=frozenset(descriptive),
+                        no_effect=no_effect_facts, summaries=summaries)
 
 
 def builtin_invariants() -> list[Invariant]:

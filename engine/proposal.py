@@ -38,6 +38,8 @@ _ALIASES: dict[str, str] = {
     "inkoop": "procurement", "expertisefunctie": "expertise_function", "programma": "programme",
     "accounthouderschap": "account_holding", "kennisnetwerk": "knowledge_network",
     "regionaal": "regional", "lokaal": "local", "bovenregionaal": "supra_regional", "landelijk": "national",
+    "subregionaal": "subregional", "deel_van_de_regio": "subregional",
+    "in_lijn": "in_line", "past_in_de_lijn": "in_line",
 }
 
 
@@ -82,13 +84,24 @@ ContractTerm = _enum("indefinite", "fixed")
 ExecutionVariant = _enum("effort", "output", "task", "none")
 Burden = _enum("reduced", "unchanged", "increased")
 Level = _enum("regional", "local")
-ScaleAsked = _enum("supra_regional", "national")
+ScaleAsked = _enum("local", "subregional", "regional", "supra_regional", "national")
 Segment = Literal[1, 2, 3, 4, 5]
 
 
 def q(nl: str, en: str, *, decision: bool = True, **extra: Any) -> dict[str, Any]:
     """Field metadata: the question in Dutch and English (used by docs and the interview)."""
     return {"json_schema_extra": {"question": {"nl": nl, "en": en}, "decision_fact": decision, **extra}}
+
+
+def _not_a_number(value: Any) -> Any:
+    """A date is written as a date: pydantic would read ``0`` as 1970-01-01 (a count of seconds)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("een getal is geen datum / a number is not a date (verwacht / expected: een datum "
+                         "JJJJ-MM-DD / a date YYYY-MM-DD)")
+    return value
+
+
+ProposalDate = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 
 class Section(BaseModel):
@@ -106,21 +119,46 @@ def _shorthand(field_name: str):
     return BeforeValidator(convert)
 
 
-class FitAssessment(Section):
+class Judgement(Section):
+    """Who made a judgement, when, and on what evidence: a board asks whose word an advice rests on."""
+
+    judged_by: Optional[str] = Field(None, description="Wie het oordeel gaf (naam, functie of overleg)")
+    judged_on: Optional[ProposalDate] = Field(None, description="Wanneer het oordeel is gegeven (JJJJ-MM-DD)")
+    evidence: Optional[str] = Field(None, description="Waarop het oordeel rust: een document, een overleg, een analyse")
+
+
+class FitAssessment(Judgement):
     """How the proposal relates to one value or principle, with a one-line reason."""
 
     fit: Fit = Field(UNKNOWN, description="supports / neutral / conflicts / unknown")
     reason: Optional[str] = Field(None, description="Eén regel toelichting / one-line reason")
 
 
-class GroundAssessment(Section):
-    """Whether one enrichment ground holds, with its reason."""
+def _overall_fit(value: Any) -> Any:
+    """An overall judgement is in line or conflicts; 'supports' and 'neutral' both mean: in line."""
+    value = _normalise(value)
+    return "in_line" if value in ("supports", "neutral") else value
+
+
+OverallFit = Annotated[Literal["in_line", "conflicts", UNKNOWN], BeforeValidator(_overall_fit)]
+
+
+class OverallAssessment(Judgement):
+    """The officer's overall judgement on the fit with the region's values and care landscape."""
+
+    fit: OverallFit = Field(UNKNOWN, description="in_line / conflicts / unknown")
+    reason: Optional[str] = Field(None, description="Eén regel toelichting / one-line reason")
+
+
+class GroundAssessment(Judgement):
+    """Whether one ground holds, with its reason."""
 
     holds: Answer = Field(UNKNOWN, description="yes / no / unknown")
     reason: Optional[str] = None
 
 
 FitEntry = Annotated[FitAssessment, _shorthand("fit")]
+OverallEntry = Annotated[OverallAssessment, _shorthand("fit")]
 GroundEntry = Annotated[GroundAssessment, _shorthand("holds")]
 
 
@@ -161,7 +199,7 @@ class Legal(Section):
     criteria: LegalCriteria = Field(default_factory=LegalCriteria)
 
 
-class FinancialEffect(Section):
+class FinancialEffect(Judgement):
     """One financial effect: direction, optional amount in euros, and a note."""
 
     effect: Effect = Field(UNKNOWN, description="better / neutral / worse / unknown")
@@ -183,6 +221,9 @@ class Finances(Section):
     negotiating_position: EffectEntry = Field(default_factory=FinancialEffect, **q(
         "Geeft de samenwerking een betere onderhandelingspositie tegenover jeugdhulpaanbieders?",
         "Does the collaboration give a better negotiating position towards providers?"))
+    overall: EffectEntry = Field(default_factory=FinancialEffect, **q(
+        "Is de samenwerking financieel als geheel voordeliger of nadeliger (als de effecten niet apart bekend zijn)?",
+        "Is the collaboration cheaper or dearer as a whole (when the separate effects are not known)?"))
 
 
 class Capacity(Section):
@@ -245,15 +286,6 @@ class Governance(Section):
                                                "Is the decision taken regionally or locally?", decision=False))
 
 
-def _not_a_number(value: Any) -> Any:
-    """A date is written as a date: pydantic would read ``0`` as 1970-01-01 (a count of seconds)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError("een getal is geen datum / a number is not a date (verwacht / expected: een datum "
-                         "JJJJ-MM-DD / a date YYYY-MM-DD)")
-    return value
-
-
-ProposalDate = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 
 class ProposalBase(Section):
@@ -266,6 +298,9 @@ class ProposalBase(Section):
     partner_regions: list[str] = Field(default_factory=list, description="Partnerregio's in de samenwerking")
     topic: str = Field(..., min_length=3, description="Onderwerp in één zin")
     kind: Kind = Field(UNKNOWN, **q("Wat voor samenwerking is het?", "What kind of collaboration is it?"))
+    new_collaboration: Answer = Field(UNKNOWN, **q(
+        "Is het een nieuwe bovenregionale samenwerking (en niet de voortzetting van een bestaande)?",
+        "Is it a new supra-regional collaboration (not the continuation of an existing one)?", decision=False))
     description: Optional[str] = None
     scale: Scale = Field(default_factory=Scale)
     legal: Legal = Field(default_factory=Legal)
@@ -292,7 +327,8 @@ def _keyed_section(name: str, keys: tuple[tuple[str, str, str], ...], entry: Any
 
 
 @lru_cache(maxsize=32)
-def proposal_model(values: tuple, care_landscape: tuple, enrichment: tuple) -> type[ProposalBase]:
+def proposal_model(values: tuple, care_landscape: tuple, enrichment: tuple,
+                   procurement_grounds: tuple = ()) -> type[ProposalBase]:
     """Build the proposal model for one vocabulary (tuples of (id, nl, en) per section)."""
     fit = ("Hoe verhoudt de samenwerking zich tot '{label}'?", "How does the collaboration relate to '{label}'?")
     Values = _keyed_section("Values", values, FitEntry, FitAssessment, fit)
@@ -303,11 +339,23 @@ def proposal_model(values: tuple, care_landscape: tuple, enrichment: tuple) -> t
     class Content(Section):
         values: Values = Field(default_factory=Values)  # type: ignore[valid-type]
         care_landscape: Landscape = Field(default_factory=Landscape)  # type: ignore[valid-type]
+        overall: OverallEntry = Field(default_factory=OverallAssessment, **q(
+            "Is de samenwerking als geheel in lijn met de waarden en het beoogde zorglandschap, of botst zij ermee?",
+            "Is the collaboration as a whole in line with the values and the intended care landscape, or does it "
+            "conflict with them?"))
         can_be_aligned: Answer = Field(UNKNOWN, **q(
             "Als iets botst: kan de samenwerking in lijn worden gebracht met de regionale lijn?",
             "If something conflicts: can the collaboration be brought in line with the regional course?"))
         alignment_note: Optional[str] = None
 
+    extra: dict[str, Any] = {}
+    if procurement_grounds:
+        Grounds = _keyed_section("ProcurementGrounds", procurement_grounds, GroundEntry, GroundAssessment,
+                                 ("Geldt deze grond voor bovenregionale inkoop: {label}?",
+                                  "Does this ground for supra-regional procurement hold: {label}?"))
+        RegionProcurement = create_model("Procurement", __base__=Procurement,
+                                         grounds=(Grounds, Field(default_factory=Grounds)))
+        extra["procurement"] = (Optional[RegionProcurement], None)
     return create_model("Proposal", __base__=ProposalBase,
                         content=(Content, Field(default_factory=Content)),
-                        enrichment=(Enrichment, Field(default_factory=Enrichment)))
+                        enrichment=(Enrichment, Field(default_factory=Enrichment)), **extra)

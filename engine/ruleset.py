@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -94,6 +95,7 @@ class Vocabulary(_Strict):
     values: list[VocabEntry] = Field(default_factory=list)
     care_landscape: list[VocabEntry] = Field(default_factory=list)
     enrichment: list[VocabEntry] = Field(default_factory=list)
+    procurement_grounds: list[VocabEntry] = Field(default_factory=list)
 
 
 class Step(_Strict):
@@ -172,7 +174,8 @@ class RuleSet:
         voc = self.meta.vocabulary
         def keys(entries):
             return tuple((e.id, e.nl, e.en) for e in entries)
-        return proposal_model(keys(voc.values), keys(voc.care_landscape), keys(voc.enrichment))
+        return proposal_model(keys(voc.values), keys(voc.care_landscape), keys(voc.enrichment),
+                              keys(voc.procurement_grounds))
 
     @cached_property
     def facts(self) -> dict[str, FactSpec]:
@@ -387,6 +390,10 @@ def _stratify(ruleset: RuleSet, unloaded: set[str] = frozenset()) -> list[Proble
     return []
 
 
+# An editorial insertion in a quote: "toevoegde [toegevoegde] waarde", "aanspreek punt [sic]". A quote reproduces
+# the source as it is; a bracketed insertion marks an error of the source and is left out when matching.
+_EDITORIAL = re.compile(r"\s*\[[^\[\]\n]{1,40}\]")
+
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'"})
 
 
@@ -396,11 +403,14 @@ def normalise_text(text: str) -> str:
     The source documents were extracted from PDFs: words are split over lines
     ("samen-\nwerking") and some diacritics were misread ("financiéle" for
     "financiële"). Folding both sides lets a rule quote the document in
-    correct Dutch while the check still proves the passage is there.
+    correct Dutch while the check still proves the passage is there. A
+    bracketed insertion (``[sic]``, ``[toegevoegde]``) marks an error of the
+    source in a quote and is not part of the passage.
     """
     import re
     import unicodedata
 
+    text = _EDITORIAL.sub("", text)
     text = re.sub(r"(?<=[a-zà-ÿ])-\s*\n\s*(?=[a-zà-ÿ])", "", text)
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))

@@ -40,8 +40,9 @@ def test_legally_required_joins_whatever_the_rest_says(foodvalley):
     advice = advise(foodvalley, **facts)
     assert advice.outcome == "participate"
     assert advice.reasons[0].rule == "FV-UIT-01"
-    # Missing staff becomes a caveat, not a condition.
-    assert "FV-CAP-02" in rule_ids(advice.caveats)
+    # Missing staff is an action in a prescribed collaboration, not a condition; the conflict is a caveat.
+    assert "FV-CAP-04" in rule_ids(advice.next_steps)
+    assert "FV-INH-07" in rule_ids(advice.caveats)
     assert advice.conditions == []
 
 
@@ -50,7 +51,8 @@ def test_content_conflict_that_cannot_be_aligned_declines_even_when_cheaper(food
                  finances__execution="better", finances__negotiating_position="better")
     advice = advise(foodvalley, **facts)
     assert advice.outcome == "decline"
-    assert {"FV-UIT-02", "FV-INH-02", "FV-INH-06"} <= set(rule_ids(advice.reasons))
+    assert {"FV-UIT-02", "FV-INH-02"} <= set(rule_ids(advice.reasons))
+    assert "FV-INH-06" in rule_ids(advice.reasons + advice.considered)
 
 
 def test_content_conflict_that_can_be_aligned_is_a_condition(foodvalley):
@@ -87,15 +89,20 @@ def test_insufficient_staffing_makes_participation_conditional(foodvalley):
 
 
 @pytest.mark.parametrize("fact", ["scale__local_possible", "scale__regional_possible"])
-def test_local_or_regional_scale_comes_first(foodvalley, fact):
+def test_local_or_regional_scale_is_a_consideration_not_a_step(foodvalley, fact):
+    """The regiovisie never asks whether a topic can be handled locally: it may inform, never decide."""
     advice = advise(foodvalley, **dict(GOOD, **{fact: "yes"}))
-    assert advice.outcome == "handle_at_lower_scale"
+    assert advice.outcome == "participate"
+    assert "FV-SCH-01" in rule_ids(advice.caveats)
 
 
-def test_board_approval_is_always_a_next_step(foodvalley):
-    for facts in (GOOD, dict(GOOD, enrichment__jeugdigen="no"), {}):
-        advice = advise(foodvalley, **facts)
-        assert "FV-BES-01" in rule_ids(advice.next_steps)
+def test_board_approval_is_a_next_step_whenever_foodvalley_joins(foodvalley):
+    for facts in (GOOD, dict(GOOD, legal__required="yes")):
+        assert "FV-BES-01" in rule_ids(advise(foodvalley, **facts).next_steps)
+    declined = advise(foodvalley, **dict(GOOD, enrichment__jeugdigen="no", enrichment__kwaliteit="no",
+                                         enrichment__veiligheid="no"))
+    assert declined.outcome == "decline"
+    assert "FV-BES-01" not in rule_ids(declined.next_steps)
 
 
 def test_decision_level_is_named(foodvalley):
@@ -149,7 +156,11 @@ def test_insufficient_information_lists_exactly_the_blocking_facts(foodvalley):
     assert advice.outcome == "insufficient_information"
     blocking = sorted(m.fact for m in advice.missing if m.blocking)
     assert blocking == ["enrichment.jeugdigen.holds", "enrichment.kwaliteit.holds", "enrichment.veiligheid.holds",
-                        "finances.execution.effect"]
+                        "finances.execution.effect", "finances.overall.effect"]
+    for m in advice.missing:
+        if m.blocking:  # each blocking fact says which answer leads where, worked out by the engine
+            assert {a.value: a.outcome for a in m.answers}["yes" if m.fact.startswith("enrichment") else "better"] \
+                == "participate"
 
 
 def test_an_empty_proposal_is_insufficient_information_not_a_decline(foodvalley):
@@ -170,4 +181,4 @@ def test_every_reason_carries_rule_citation_and_facts(foodvalley):
 def test_english_advice_is_english(foodvalley):
     advice = advise_data(foodvalley, proposal(**GOOD), day=IN_VALIDITY, lang="en")
     assert advice.outcome_label == "Participate"
-    assert advice.reasons[0].text.startswith("The collaboration fits")
+    assert advice.reasons[0].text.startswith("The collaboration is in line with Ons Verhaal")

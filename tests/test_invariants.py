@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import conditions as C
-from engine.invariants import load_invariants, outcome_bound, proposal_data, reasons_cited
+from engine.invariants import VARIATION_KINDS, load_invariants, outcome_bound, proposal_data, reasons_cited
 from engine.pipeline import advise_data
 from engine.ruleset import RuleSet, load_ruleset, quote_in_source
 
@@ -84,7 +84,7 @@ def property_for(ruleset: RuleSet, inv_id: str, max_examples: int = 200, count_a
     """
     invariants = load_invariants(ruleset)
     inv = next(i for i in invariants.invariants if i.id == inv_id)
-    ordered = sorted(invariants.orders)
+    ordered = sorted(invariants.no_effect[inv_id]) if inv.kind == "no_effect" else sorted(invariants.orders)
 
     @settings(SETTINGS, max_examples=max_examples)
     @given(facts=facts_strategy(ruleset), which=st.integers(min_value=0, max_value=max(0, len(ordered) - 1)))
@@ -96,11 +96,11 @@ def property_for(ruleset: RuleSet, inv_id: str, max_examples: int = 200, count_a
             advice = advise(ruleset, facts)
             if C.evaluate(inv.premise, advice.facts, frozenset()):
                 assert outcome_bound(advice.outcome, inv.data.at_least, inv.data.at_most), (advice.outcome, facts)
-        elif inv.kind in ("monotone", "unknown_not_rewarded"):
-            path = ordered[which]
+        elif inv.kind in VARIATION_KINDS:
+            path = ordered[which % len(ordered)]
             outcomes = {v: _outcome_or_none(ruleset, {**facts, path: v}) for v in ruleset.facts[path].domain}
             if None not in outcomes.values():
-                bad = [p for p in invariants.variation_problems(path, outcomes) if p[0] == inv_id]
+                bad = [p for p in invariants.variation_problems(path, outcomes, facts) if p[0] == inv_id]
                 assert not bad, (path, outcomes, bad)
         elif inv.kind == "reasons_cited":
             assert reasons_cited(advise(ruleset, facts), ruleset) == []

@@ -31,16 +31,22 @@ def render_markdown(advice: Advice) -> str:
     out += [f"## {t('outcome', lang)}: {advice.outcome_label}", "", _escape(advice.summary), ""]
     for key, uses, cite in [("conditions", advice.conditions, True), ("reasons", advice.reasons, True), ("considered", advice.considered, True),
                             ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]:
-        if uses:
+        extra = advice.unsubstantiated if key == "caveats" else []
+        if uses or extra:
             out += [f"## {t(key, lang)}", ""]
             for use in uses:
                 out += _use(use, lang, cite)
+            for note in extra:
+                out.append(f"- **{t('unsubstantiated', lang)}**: "
+                           f"{_escape(t('unsubstantiated_text', lang, label=note.label, value=note.value))}")
             out.append("")
     if advice.missing:
         out += [f"## {t('missing', lang)}", ""]
         for m in advice.missing:
             tag = t("missing_blocking", lang) if m.blocking else t("missing_open", lang)
-            out.append(f"- {_escape(m.question)} (`{m.fact}`) — {tag}")
+            out.append(f"- {_escape(m.question)} (`{m.fact}`) — {tag}"
+                       + (": " + "; ".join(f"{_escape(a.label)} → {a.outcome_label}" for a in m.answers)
+                          if m.answers else ""))
         out.append("")
     out += [f"## {t('receipt', lang)}", "", f"- {t('ruleset_hash', lang)}: `{rs.sha256}`",
             f"- {t('proposal_hash', lang)}: `{p.sha256}` ({_escape(p.file)})", ""]

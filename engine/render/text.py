@@ -57,18 +57,24 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
     sections = [("conditions", advice.conditions, True), ("reasons", advice.reasons, True), ("considered", advice.considered, True),
                 ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]
     for key, uses, cite in sections:
-        if not uses:
+        extra = advice.unsubstantiated if key == "caveats" else []
+        if not uses and not extra:
             continue
         out.append("")
         out.append(styled(t(key, lang), bold=True))
         for use in uses:
             out.extend(_item(use, lang, cite))
+        for note in extra:
+            out.append(_wrap(t("unsubstantiated_text", lang, label=note.label, value=note.value), "    ",
+                             f"  - [{t('unsubstantiated', lang)}] "))
     if advice.missing:
         out.append("")
         out.append(styled(t("missing", lang), bold=True))
         for m in advice.missing:
             tag = t("missing_blocking", lang) if m.blocking else t("missing_open", lang)
             out.append(_wrap(f"{m.question} [{m.fact}] — {tag}", "    ", "  - "))
+            if m.answers:
+                out.append(_wrap("; ".join(f"{a.label} → {a.outcome_label}" for a in m.answers), "      ", "      "))
     out.append("")
     out.append(f"{t('ruleset_hash', lang)}: {rs.sha256[:16]}…  {t('proposal_hash', lang)}: {p.sha256[:16]}…")
     lines = [terminal_text(line) for line in out]
