@@ -81,6 +81,7 @@ class Advice(BaseModel):
     lang: str
     evaluation_date: dt.date
     engine_version: str
+    engine: str  # the rule engine that evaluated the rules: durable_rules or python
     proposal: ProposalInfo
     ruleset: RuleSetInfo
     validity_warning: Optional[str]
@@ -404,7 +405,7 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
             uses_list.sort(key=lambda u: (0 if by_id[u.rule].then.outcome else 1, step_order[u.step]))
     meta = ruleset.meta
     return _new_advice(dict(
-        lang=lang, evaluation_date=day, engine_version=__version__,
+        lang=lang, evaluation_date=day, engine_version=__version__, engine=evaluator.engine,
         proposal=dict(title=proposal.title, submitter=proposal.submitter, date=proposal.date, topic=proposal.topic,
                       kind=proposal.kind, partner_regions=list(proposal.partner_regions), file=file, sha256=sha256),
         ruleset=dict(id=meta.id, region=meta.region, name=meta.name, version=meta.version,

@@ -194,7 +194,11 @@ class QuestionEngine:
     """Decide which open facts still matter and in which order to ask them."""
 
     def __init__(self, evaluator: Evaluator, budget: int = 400):
-        self.evaluator = evaluator
+        from .pipeline import search_evaluator
+
+        # The search evaluates many completions: it uses the search engine (plain Python unless --engine
+        # says otherwise), which is proven to give the same traces as durable_rules.
+        self.evaluator = search_evaluator(evaluator.ruleset)
         self.ruleset = evaluator.ruleset
         self.abstract = Abstract(self.ruleset)
         self.budget = budget

@@ -407,6 +407,15 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+_NORMAL_SOURCE: tuple[str, str] | None = None  # the last source text and its folded form
+
+
 def quote_in_source(quote: str, source: str) -> bool:
-    """Whether a quote occurs in the source text (see :func:`normalise_text`)."""
-    return normalise_text(quote) in normalise_text(source)
+    """Whether a quote occurs in the source text (see :func:`normalise_text`).
+
+    The source is folded once and kept while the same text is asked about (a check asks about every
+    quote and section of a rule set against one source)."""
+    global _NORMAL_SOURCE
+    if _NORMAL_SOURCE is None or _NORMAL_SOURCE[0] is not source:
+        _NORMAL_SOURCE = (source, normalise_text(source))
+    return normalise_text(quote) in _NORMAL_SOURCE[1]

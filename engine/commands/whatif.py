@@ -32,7 +32,7 @@ TEXT = {
 def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     """Wat als? Toets een variant (--set) of zoek de kleinste wijzigingen die het advies veranderen."""
     from engine.facts import flatten
-    from engine.pipeline import advise_data, evaluator_for
+    from engine.pipeline import advise_data, search_evaluator
     from engine.render.escape import terminal_text
     from engine.whatif import (apply_to_data, flip_text, minimal_changes, parse_assignment, rank_missing,
                                 show_value)
@@ -43,7 +43,7 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     words = TEXT[lang]
     data = loaded.document.data
     original = advise_data(ruleset, data, day=day, lang=lang, name=loaded.document.name)
-    evaluator = evaluator_for(ruleset)
+    evaluator = search_evaluator(ruleset)  # the search runs thousands of evaluations
     out: dict = {"proposal": loaded.document.name, "outcome": original.outcome, "outcome_label": original.outcome_label}
     lines = [f"{words['original']}: {original.outcome_label}"]
     if assignments:

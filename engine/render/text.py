@@ -70,6 +70,7 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
             tag = t("missing_blocking", lang) if m.blocking else t("missing_open", lang)
             out.append(_wrap(f"{m.question} [{m.fact}] — {tag}", "    ", "  - "))
     out.append("")
-    out.append(f"{t('ruleset_hash', lang)}: {rs.sha256[:16]}…  {t('proposal_hash', lang)}: {p.sha256[:16]}…")
+    out.append(f"{t('ruleset_hash', lang)}: {rs.sha256[:16]}…  {t('proposal_hash', lang)}: {p.sha256[:16]}…  "
+               f"{t('rule_engine', lang)}: {advice.engine}")
     lines = [terminal_text(line) for line in out]
     return "\n".join(style(line, **styles[i]) if i in styles else line for i, line in enumerate(lines)) + "\n"
