@@ -177,17 +177,22 @@ def _paths(cond: C.Condition) -> frozenset[str]:
 
 # --- reachable signatures ------------------------------------------------------------------------
 
-@dataclass
 class Reached:
-    """One reachable signature: a witness assignment and how many raw combinations it stands for."""
+    """One reachable signature: a witness assignment and how many raw combinations it stands for.
 
-    witness: dict[str, Any]
-    count: int
-    known: int = -1  # how many facts the witness knows (fewer: a smaller counterexample)
+    ``known`` counts the facts the witness knows (fewer: a smaller counterexample). A plain class with
+    slots: the enumeration makes hundreds of thousands of these.
+    """
 
-    def __post_init__(self) -> None:
-        if self.known < 0:
-            self.known = _known(self.witness)
+    __slots__ = ("witness", "count", "known")
+
+    def __init__(self, witness: dict[str, Any], count: int, known: int = -1):
+        self.witness = witness
+        self.count = count
+        self.known = _known(witness) if known < 0 else known
+
+    def __repr__(self) -> str:
+        return f"Reached({self.witness!r}, {self.count})"
 
 
 class Nodes:
@@ -338,9 +343,18 @@ class Enumerator:
             for group in groups:
                 sub = self._reach(group)
                 nxt: dict[frozenset, Reached] = {}
+                get = nxt.get
                 for s1, r1 in acc.items():
+                    w1, c1, k1 = r1.witness, r1.count, r1.known
                     for s2, r2 in sub.items():
-                        _add(nxt, s1 | s2, {**r1.witness, **r2.witness}, r1.count * r2.count, r1.known + r2.known)
+                        sig, known = s1 | s2, k1 + r2.known
+                        old = get(sig)
+                        if old is None:
+                            nxt[sig] = Reached({**w1, **r2.witness}, c1 * r2.count, known)
+                        else:  # _add, inlined: this is the innermost loop of the check
+                            if known < old.known:
+                                old.witness, old.known = {**w1, **r2.witness}, known
+                            old.count += c1 * r2.count
                 acc = nxt
             return acc
         usage = Counter(p for _, n in rest for p in nodes.paths[n])

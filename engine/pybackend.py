@@ -47,6 +47,8 @@ def _number(value: Any) -> Any:
 def _equal(attr: str, want: Any) -> Test:
     if isinstance(want, str):  # the common case (enum values, 'yes'/'no'): a plain comparison
         numeric = _number(want)
+        if numeric is _MISSING:  # no number equals this text: only the same text does
+            return lambda fact: fact.get(attr, _MISSING) == want
 
         def test(fact: dict[str, Any]) -> bool:
             got = fact.get(attr, _MISSING)
@@ -86,6 +88,30 @@ def _compare(attr: str, op: str, bound: Any) -> Test:
     return test
 
 
+def _all(parts: tuple[Test, ...]) -> Test:
+    if len(parts) == 1:
+        return parts[0]
+
+    def test(fact: dict[str, Any]) -> bool:
+        for part in parts:
+            if not part(fact):
+                return False
+        return True
+    return test
+
+
+def _any(parts: tuple[Test, ...]) -> Test:
+    if len(parts) == 1:
+        return parts[0]
+
+    def test(fact: dict[str, Any]) -> bool:
+        for part in parts:
+            if part(fact):
+                return True
+        return False
+    return test
+
+
 def _one(mapping: Any) -> tuple[str, Any]:
     if not isinstance(mapping, dict) or len(mapping) != 1:
         raise PatternError(f"één eigenschap verwacht / one attribute expected: {mapping!r}")
@@ -98,11 +124,9 @@ def compile_pattern(node: Any) -> Test:
         raise PatternError(f"onbekend patroon / unknown pattern: {node!r}")
     key, value = next(iter(node.items()))
     if key == "$and":
-        parts = tuple(compile_pattern(p) for p in value)
-        return lambda fact: all(p(fact) for p in parts)
+        return _all(tuple(compile_pattern(p) for p in value))
     if key == "$or":
-        parts = tuple(compile_pattern(p) for p in value)
-        return lambda fact: any(p(fact) for p in parts)
+        return _any(tuple(compile_pattern(p) for p in value))
     if key == "$neq":
         return _not_equal(*_one(value))
     if key in ("$gt", "$gte", "$lt", "$lte"):
