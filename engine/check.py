@@ -301,6 +301,7 @@ class Enumerator:
         self.sizes = sizes
         self.nodes = Nodes()
         self.memo: dict[frozenset, dict[frozenset, Reached]] = {}
+        self.groups: dict[frozenset, list[tuple]] = {}  # a system's independent parts, for the unremembered products
 
     def run(self, system: System, scope: Iterable[str]) -> dict[frozenset, Reached]:
         """Signatures over ``scope`` (facts not in the system count with their full domain)."""
@@ -326,7 +327,14 @@ class Enumerator:
         key = frozenset(rest)
         res = self.memo.get(key)
         if res is None:
-            res = self._split(rest)
+            groups = self.groups.get(key)
+            if groups is None:
+                groups = self.groups[key] = _components(rest, self.nodes.paths)
+            if len(groups) > 1:
+                # A product of independent parts is not remembered: its parts are, and the product itself
+                # (large: every combination) is rarely asked for again. This keeps check's memory small.
+                return self._product(groups, forced, factor)
+            res = self._branch(rest)
             self.memo[key] = res
         if not forced and factor == 1:
             return res
@@ -335,28 +343,30 @@ class Enumerator:
             _add(out, s | forced, r.witness, r.count * factor, r.known)
         return out
 
-    def _split(self, rest: tuple[tuple[Label, int], ...]) -> dict[frozenset, Reached]:
+    def _product(self, groups: list[tuple], forced: frozenset, factor: int) -> dict[frozenset, Reached]:
+        """The signatures of independent parts combined (every combination), with ``forced`` labels added."""
+        acc: dict[frozenset, Reached] = {forced: Reached({}, factor, 0)}
+        for group in groups:
+            sub = self._reach(group)
+            nxt: dict[frozenset, Reached] = {}
+            get = nxt.get
+            for s1, r1 in acc.items():
+                w1, c1, k1 = r1.witness, r1.count, r1.known
+                for s2, r2 in sub.items():
+                    sig, known = s1 | s2, k1 + r2.known
+                    old = get(sig)
+                    if old is None:
+                        nxt[sig] = Reached({**w1, **r2.witness}, c1 * r2.count, known)
+                    else:  # _add, inlined: this is the innermost loop of the check
+                        if known < old.known:
+                            old.witness, old.known = {**w1, **r2.witness}, known
+                        old.count += c1 * r2.count
+            acc = nxt
+        return acc
+
+    def _branch(self, rest: tuple[tuple[Label, int], ...]) -> dict[frozenset, Reached]:
+        """Signatures of one connected part: branch on its most used fact, one branch per value class."""
         nodes = self.nodes
-        groups = _components(rest, nodes.paths)
-        if len(groups) > 1:
-            acc: dict[frozenset, Reached] = {frozenset(): Reached({}, 1, 0)}
-            for group in groups:
-                sub = self._reach(group)
-                nxt: dict[frozenset, Reached] = {}
-                get = nxt.get
-                for s1, r1 in acc.items():
-                    w1, c1, k1 = r1.witness, r1.count, r1.known
-                    for s2, r2 in sub.items():
-                        sig, known = s1 | s2, k1 + r2.known
-                        old = get(sig)
-                        if old is None:
-                            nxt[sig] = Reached({**w1, **r2.witness}, c1 * r2.count, known)
-                        else:  # _add, inlined: this is the innermost loop of the check
-                            if known < old.known:
-                                old.witness, old.known = {**w1, **r2.witness}, known
-                            old.count += c1 * r2.count
-                acc = nxt
-            return acc
         usage = Counter(p for _, n in rest for p in nodes.paths[n])
         path = max(usage, key=lambda p: (usage[p], p))
         before = set(usage)
@@ -691,12 +701,29 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
                 system.extend((("var", i, label), nodes.substitute(nid, path, v)) for i, v in enumerate(values))
             else:
                 system.append((label, nid))
-        scope = [p for p in analysis.relevant if p != path]
-        # A joint signature stands for one combination of per-class signatures; several joint signatures
-        # (a label drawn both by an entry that reads the fact and by one that does not) can stand for the same.
-        combos: dict[tuple[frozenset, ...], Reached] = {}
+        # The entries that read the fact (its copies) and every entry sharing a fact with them, apart from the
+        # rest: the two sides are independent, so every reachable combination is one signature of each side.
+        paths = nodes.paths
+        near = {path}
+        near_entries = [e for e in system if e[0][0] == "var"]
+        for _, n in near_entries:
+            near |= paths[n]
+        grown = True
+        others = [e for e in system if e[0][0] != "var"]
+        while grown:
+            grown = False
+            keep = []
+            for e in others:
+                if paths[e[1]] & near:
+                    near |= paths[e[1]]
+                    near_entries.append(e)
+                    grown = True
+                else:
+                    keep.append(e)
+            others = keep
         k = len(values)
-        for sig, r in enum.run_interned(tuple(system), scope).items():
+        near_sigs = []  # per signature of the near side: its labels per class, and its witness
+        for sig, r in enum.run_interned(tuple(near_entries), ()).items():
             common: list = []
             varied: list[list] = [[] for _ in range(k)]
             for label in sig:
@@ -704,17 +731,25 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
                     varied[label[1]].append(label[2])
                 else:
                     common.append(label)
-            parts = tuple(frozenset(common + v) for v in varied)
-            old = combos.get(parts)
-            if old is None or r.known < old.known:
-                combos[parts] = r
+            near_sigs.append((tuple(frozenset(common + v) for v in varied), r))
+        far_sigs = list(enum.run_interned(tuple(others), ()).items())
+        # Several signatures can stand for one combination of per-class signatures (a label drawn both by an
+        # entry that reads the fact and by one that does not): each combination is checked once.
+        combos: dict[tuple[frozenset, ...], tuple[Reached, Reached]] = {}
+        for far, rf in far_sigs:
+            for near_parts, rn in near_sigs:
+                parts = tuple(far | part for part in near_parts)
+                old = combos.get(parts)
+                if old is None or rf.known + rn.known < old[0].known + old[1].known:
+                    combos[parts] = (rf, rn)
         class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
         problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
-        for parts, r in combos.items():
+        for parts, (rf, rn) in combos.items():
             per_class = []
             for i, part in enumerate(parts):
                 if part not in outcome_of:
-                    outcome_of[part] = judge.outcome(analysis.full_facts(specs, {**r.witness, path: values[i]}))
+                    witness = {**rf.witness, **rn.witness, path: values[i]}
+                    outcome_of[part] = judge.outcome(analysis.full_facts(specs, witness))
                 per_class.append(outcome_of[part])
             if any(o is None for o in per_class):
                 continue  # already reported as a one-outcome violation
@@ -731,7 +766,7 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
                     continue
                 reported.add(key)
                 _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
-                                  analysis.full_facts(specs, r.witness))
+                                  analysis.full_facts(specs, {**rf.witness, **rn.witness}))
 
 
 def _report_variation(report: Report, ruleset: RuleSet, invariants: InvariantSet, judge: Judge, inv_id: str,
