@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -139,10 +140,23 @@ class Rule:
     data: RuleData
     condition: C.Condition
     file: str
-    line: int | None
     stratum: int = 1
-    column: int | None = None
     loc: tuple = ()  # where the rule sits in its file: ("rules", index)
+    doc: Any = field(default=None, repr=False, compare=False)  # the loaded rule file, for line numbers
+
+    @cached_property
+    def position(self) -> tuple[int, int] | None:
+        """(line, column) of the rule in its file. Worked out when first asked for (messages, check): finding
+        lines means scanning the file again, which an evaluation never needs."""
+        return self.doc.position_of(self.loc) if self.doc is not None else None
+
+    @property
+    def line(self) -> int | None:
+        return self.position[0] if self.position else None
+
+    @property
+    def column(self) -> int | None:
+        return self.position[1] if self.position else None
 
     @property
     def id(self) -> str:
@@ -262,7 +276,6 @@ def load_ruleset(folder: str | Path) -> RuleSet:
                     problems.append(dataclasses.replace(p, message=f"regel {rid}: {p.message}"))
                 unloaded.update(_findings_in(raw))
                 continue
-            line = rdoc.line_of(loc)
             if data.id in seen:
                 problems.append(Problem(rdoc.name, f"regel {data.id}: id komt al voor in {seen[data.id]} / duplicate rule id",
                                         field=join_loc(loc + ("id",)), **_at(rdoc, loc + ("id",))))
@@ -286,8 +299,7 @@ def load_ruleset(folder: str | Path) -> RuleSet:
                                         suggestion=exc.suggestion, **_at(rdoc, loc + ("when",))))
                 unloaded.update(_findings_in(raw))
                 continue
-            ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, line=line,
-                                      column=_at(rdoc, loc)["column"], loc=loc))
+            ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, loc=loc, doc=rdoc))
             problems.extend(_citation_problems(ruleset, data, rdoc, loc))
     try:
         problems.extend(_stratify(ruleset, unloaded))
@@ -387,6 +399,7 @@ def _stratify(ruleset: RuleSet, unloaded: set[str] = frozenset()) -> list[Proble
     return []
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'"})
 
 
@@ -403,7 +416,9 @@ def normalise_text(text: str) -> str:
 
     text = re.sub(r"(?<=[a-zà-ÿ])-\s*\n\s*(?=[a-zà-ÿ])", "", text)
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # only non-ASCII characters can be combining marks: look at those alone
+        combining = unicodedata.combining
+        text = _NON_ASCII.sub(lambda m: "" if combining(m.group()) else m.group(), text)
     return " ".join(text.split()).lower()
 
 
