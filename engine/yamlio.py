@@ -392,6 +392,12 @@ def parse_document(path: Path, raw: bytes, *, what: str = "bestand") -> LoadedDo
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     is_json = path.suffix.lower() == ".json"
+    if is_json:  # strict JSON well inside the limits: json.loads alone (engine/jsonfast.py)
+        from .jsonfast import NOT_FAST as NOT_JSON, fast_json
+
+        data = fast_json(text)
+        if data is not NOT_JSON:
+            return LoadedDocument(path=path, raw=raw, data=data, _tree=None, _shown=shown, _text=text)
     from .yamlfast import NOT_FAST, fast_data
 
     data = fast_data(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 from ..advice import Advice, RuleUse
@@ -11,7 +12,10 @@ from .escape import terminal_text
 WIDTH = 88
 
 
+@functools.lru_cache(maxsize=4096)
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
+    """Wrapped text; remembered, since most wrapped lines (citations, fixed explanations) recur in every advice
+    of a batch, and wrapping is the dearest step of the text rendering."""
     return textwrap.fill(text, WIDTH, initial_indent=first if first is not None else indent,
                          subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
 
