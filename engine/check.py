@@ -398,23 +398,33 @@ def _add(out: dict[frozenset, Reached], sig: frozenset, witness: dict[str, Any],
 
 
 def _components(system: tuple[tuple[Label, int], ...], node_paths: list[frozenset[str]]) -> list[tuple]:
-    """The entries of a system grouped into independent parts (no fact shared between parts)."""
-    parent: dict[str, str] = {}
+    """The entries of a system grouped into independent parts (no fact shared between parts).
 
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    paths = [sorted(node_paths[n]) for _, n in system]
-    for ps in paths:
-        for p in ps[1:]:
-            parent[find(p)] = find(ps[0])
-    groups: dict[str, list] = {}
-    for entry, ps in zip(system, paths):
-        groups.setdefault(find(ps[0]), []).append(entry)
-    return [tuple(g) for g in groups.values()]
+    Parts come in the order of their first entry, entries in system order (the order decides which of
+    equally small witnesses is kept). Set operations on the facts each part reads: no per-fact lookups.
+    """
+    groups: list[list] = []  # [facts read, indices of the entries]
+    for i, (_, n) in enumerate(system):
+        ps = node_paths[n]
+        into = None
+        rest = []
+        for g in groups:
+            if g[0].isdisjoint(ps):
+                rest.append(g)
+            elif into is None:
+                into = g
+                g[0] = g[0] | ps
+                g[1].append(i)
+            else:  # the entry joins two parts
+                into[0] = into[0] | g[0]
+                into[1].extend(g[1])
+        if into is None:
+            rest.append([ps, [i]])
+        else:
+            rest = [g for g in groups if g is into or g in rest]
+        groups = rest
+    ordered = sorted((sorted(g[1]) for g in groups), key=lambda idx: idx[0])
+    return [tuple(system[i] for i in idx) for idx in ordered]
 
 
 # --- the signature system of a rule set ----------------------------------------------------------
