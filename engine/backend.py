@@ -101,11 +101,13 @@ def engine_name(default: str | None = None) -> str:
     return name
 
 
-def compile_rules(engine: str, label: str, definitions: dict[str, dict[str, Any]]) -> Any:
-    """The compiled definitions in the named engine: both give ``run(stages, fact_for)``."""
+def compile_rules(engine: str, label: str, definitions: dict[str, dict[str, Any]],
+                  source: Callable[[str], Any] | None = None) -> Any:
+    """The compiled definitions in the named engine: both give ``run(stages, fact_for)``. With ``source``
+    (attribute -> where it comes from) the Python engine can also read the decision facts directly."""
     if engine == PYTHON:
         from .pybackend import PythonRuleset
-        return PythonRuleset(label, definitions)
+        return PythonRuleset(label, definitions, source)
     return CompiledRuleset(label, definitions)
 
 

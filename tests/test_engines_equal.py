@@ -99,13 +99,18 @@ def test_a_difference_between_the_engines_fails_check(monkeypatch):
     from engine.check import check_ruleset
 
     ruleset = load_ruleset(FOLDERS[0])
-    real_run = pybackend.PythonRuleset.run
+    real_run, real_direct = pybackend.PythonRuleset.run, pybackend.PythonRuleset.run_direct
 
     def lossy(self, stages, fact_for):
         out = real_run(self, stages, fact_for)
         return [ids[1:] if ids else ids for ids in out]
 
+    def lossy_direct(self, stages, facts, finding):
+        out, drawn = real_direct(self, stages, facts, finding)
+        return [ids[1:] if ids else ids for ids in out], drawn
+
     monkeypatch.setattr(pybackend.PythonRuleset, "run", lossy)
+    monkeypatch.setattr(pybackend.PythonRuleset, "run_direct", lossy_direct)
     from engine import pipeline
     monkeypatch.setattr(pipeline, "_EVALUATORS", {})
     report = check_ruleset(ruleset, DAY)
@@ -140,6 +145,16 @@ def test_both_engines_match_every_operator_alike(facts):
     got = python.run(stages, lambda stage, fired: facts[stage - 1])
     want = _DURABLE_RULES.run(stages, lambda stage, fired: facts[stage - 1])
     assert [sorted(x) for x in got] == [sorted(x) for x in want], facts
+    # The direct way (decision facts and drawn conclusions, no engine fact): rule EQ1 draws conclusion x in
+    # stage 1, which stage 2 reads.
+    where = {"n": ("fact", "n"), "e": ("fact", "e"), "c__x": ("conclusion", "x")}.get
+    direct = PythonRuleset("operators", definitions, where)
+    plain = {k: v for k, v in facts[0].items() if k != "c__x"}
+    got_direct, drawn = direct.run_direct([1, 2], plain, {"EQ1": "x"})
+    want_direct = _DURABLE_RULES.run([1, 2], lambda stage, fired: {
+        **plain, "c__x": "yes" if stage == 2 and "EQ1" in fired else "no"})
+    assert [sorted(x) for x in got_direct] == [sorted(x) for x in want_direct], plain
+    assert drawn == ({"x"} if "EQ1" in got_direct[0] else set())
 
 
 _DURABLE_RULES = None
