@@ -206,6 +206,13 @@ def commands(runs: int, batch: int, folder: Path, worst_whatif: str | None, work
                 row["per_s"] = len(files) / row["wall"]["median"]
                 row["files_written"] = len(list(target.iterdir()))
             out["batch"][fmt] = row
+        # Text to standard output (no file per proposal: what the computing costs without the file system).
+        row = _median_runs(exe + ["evaluate", *files, "--format", "text", "--date", DAY], max(1, runs // 2), env)
+        if "wall" in row:
+            row["command"] = f"regiotoets evaluate <{len(files)} bestanden / files> --format text > /dev/null"
+            row["proposals"] = len(files)
+            row["per_s"] = len(files) / row["wall"]["median"]
+        out["batch"]["text_stdout"] = row
     return out
 
 
@@ -351,6 +358,9 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
         row = _get(cmds, "batch", fmt) or {}
         add(f"evaluate {row.get('proposals', '?')} bestanden naar een map, {fmt}, hele proces / files to a folder, "
             f"whole process", row.get("per_s"), "voorstellen/s", f"batch_{fmt}_per_s")
+    row = _get(cmds, "batch", "text_stdout") or {}
+    add(f"  ter vergelijking: {row.get('proposals', '?')} bestanden, tekst naar stdout / for comparison: text to "
+        f"stdout", row.get("per_s"), "voorstellen/s")
     tp = r.get("throughput", {})
     add(f"hele pijplijn, {tp.get('proposals', '?')} bestanden / full pipeline, files", tp.get("full_per_s"),
         "voorstellen/s", "pipeline_per_s")
@@ -384,8 +394,9 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
         add(f"  laden + compileren / load + compile ({row['fired_mean']:.1f} regels vuren / rules fire)",
             row["load_s"] + row["compile_s"], "s", None, "{:.2f}")
         if "raw_error" in row:
-            add(f"  durable_rules direct: volledig feit / complete fact ({row['raw_fact_properties']} eigenschappen / "
-                f"properties)", row["raw_error"], "")
+            props = row.get("raw_fact_properties")
+            add("  durable_rules direct" + (f": volledig feit / complete fact ({props} eigenschappen / properties)"
+                                            if props else ""), row["raw_error"], "")
         else:
             add("  engine / durable_rules direct", row["ratio"], "×", None, "{:.2f}")
     bt = r.get("batches", {})
