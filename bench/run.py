@@ -377,7 +377,9 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
         add(f"  engine {row['engine_us']:.0f} µs; direct {row.get('raw_us', 0):.0f} µs (retract), "
             f"{row.get('raw_new_session_us', 0):.0f} µs (delete_state); zelfde regels / same rules",
             row.get("same_rules_fired"), "")
-    add("engine / durable_rules direct (alle regio's / all regions)", ov.get("ratio"), "×", "engine_vs_raw", "{:.2f}")
+    add("engine / durable_rules direct (alle regio's / all regions)", ov.get("ratio"), "×",
+        "engine_vs_raw" if ov.get("ratio") is not None or "regions" not in ov else None,  # no durable_rules: no target
+        "{:.2f}")
     for region, row in (ov.get("regions") or {}).items():
         add(f"toetsen per voorstel, {region}: durable_rules-engine | python-engine | durable_rules direct / "
             f"evaluate per proposal", f"{row.get('engine_us', 0):.0f} | {row.get('python_us', 0):.0f} | "
