@@ -122,8 +122,17 @@ class Abstract:
     def _compile(self, cond: C.Condition) -> Any:
         """``cond`` as ``f(possible, conclusion) -> True/False/None`` (None: not decided by what is possible)."""
         if isinstance(cond, C.FactTest):
-            leaf, path = self.leaf, cond.path
-            return lambda possible, conclusion: leaf(cond, possible.get(path, (UNKNOWN,)))
+            path, holds, cache = cond.path, cond.holds, {}
+            unknown_only = (UNKNOWN,)
+
+            def fact_test(possible: Any, conclusion: Any) -> Truth:
+                values = possible.get(path, unknown_only)
+                hit = cache.get(values, _UNSEEN)
+                if hit is _UNSEEN:  # what leaf() gives, remembered per tuple of possible values
+                    results = {holds({path: v}) for v in values}
+                    hit = cache[values] = results.pop() if len(results) == 1 else None
+                return hit
+            return fact_test
         if isinstance(cond, C.ConclusionTest):
             name = cond.name
             return lambda possible, conclusion: conclusion(name)
