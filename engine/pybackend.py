@@ -201,7 +201,8 @@ class PythonRuleset:
     def __init__(self, label: str, definitions: dict[str, dict[str, Any]], source: Source | None = None):
         self.name = label
         self.rule_ids = list(definitions)
-        self._by_stage: dict[int, list[tuple[str, Test | None]]] = {}
+        self._by_stage: dict[int, list[tuple[str, Any]]] = {}  # per stage: (rule id, pattern, later its test)
+        self._compiled = False
         self._direct: dict[int, list[tuple[str, Test | None]]] | None = {} if source is not None else None
         self._any_stage: list[tuple[str, Test]] = []
         for rid, definition in definitions.items():
@@ -209,12 +210,11 @@ class PythonRuleset:
             if not isinstance(patterns, list) or len(patterns) != 1 or list(patterns[0]) != ["m"]:
                 raise PatternError(f"regel {rid}: één patroon 'm' verwacht / one pattern 'm' expected")
             stage, rest = _split_stage(patterns[0]["m"])
-            test = None if rest is None else compile_pattern(rest)
             if stage is None:
                 self._any_stage.append((rid, compile_pattern(patterns[0]["m"])))
                 self._direct = None  # a rule for every stage reads the stage itself: no direct way
             else:
-                self._by_stage.setdefault(stage, []).append((rid, test))
+                self._by_stage.setdefault(stage, []).append((rid, rest))  # compiled when run() is first used
                 if self._direct is not None:
                     self._direct.setdefault(stage, []).append((rid, None if rest is None else
                                                                compile_pattern(rest, source)))
@@ -244,6 +244,10 @@ class PythonRuleset:
 
     def run(self, stages: Iterable[int], fact_for: Callable[[int, list[str]], dict[str, Any]]) -> list[list[str]]:
         """Per stage: the rules whose pattern matches ``fact_for(stage, fired in the previous stage)``."""
+        if not self._compiled:  # compile the tests on engine facts only when they are used
+            self._by_stage = {stage: [(rid, None if rest is None else compile_pattern(rest)) for rid, rest in rules]
+                              for stage, rules in self._by_stage.items()}
+            self._compiled = True
         out: list[list[str]] = []
         fired: list[str] = []
         for stage in stages:
