@@ -49,10 +49,15 @@ MODES: dict[str, dict[str, Any]] = {
 }
 
 TARGETS = {
-    "cold_evaluate_s": ("<=", 0.300), "cold_help_s": ("<=", 0.150), "pipeline_per_s": (">=", 3_000),
+    "cold_evaluate_s": ("<=", 0.200), "cold_help_s": ("<=", 0.150), "pipeline_per_s": (">=", 3_000),
     "engine_vs_raw": ("<=", 1.5), "rss_growth_mb": ("<=", 20.0), "jobs_processes": ("==", 2),
-    "jobs_identical": ("==", True),
+    "jobs_identical": ("==", True), "check_s": ("<=", 1.0), "check_rss_mb": ("<=", 150.0),
+    "whatif_worst_s": ("<=", 0.30), "next_question_ms": ("<=", 50.0), "batch_json_per_s": (">=", 3_000),
+    "batch_text_per_s": (">=", 3_000), "engines_same": ("==", True),
 }
+# Whole commands timed as processes: runs each (after one untimed run), proposals in the batch run.
+COMMANDS = {"full": {"runs": 7, "batch": 3_000}, "quick": {"runs": 5, "batch": 3_000},
+            "smoke": {"runs": 1, "batch": 30}}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -146,6 +151,69 @@ def _cold_start(runs: int, env: dict[str, str]) -> dict[str, Any]:
             samples[name].append(time.perf_counter() - start)
     return {"command": " ".join(Path(exe[0]).name if i == 0 else a for i, a in enumerate(exe)),
             **{name: spread(s) for name, s in samples.items()}, "samples": samples}
+
+
+# --------------------------------------------------------------------------- whole commands
+
+
+def _process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, bytes]:
+    """Wall time, peak resident memory (MB) and exit code of one whole process, and what it wrote on stderr."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode, err
+
+
+def _median_runs(cmd: list[str], runs: int, env: dict[str, str]) -> dict[str, Any]:
+    wall, rss = [], []
+    _, _, code, err = _process(cmd, env)  # untimed: file cache, bytecode cache
+    if code not in (0,):
+        return {"error": f"{' '.join(cmd[1:])}: exit {code}: {err.decode(errors='replace')[-400:]}"}
+    for _ in range(runs):
+        w, r, _, _ = _process(cmd, env)
+        wall.append(w)
+        rss.append(r)
+    return {"command": " ".join(["regiotoets"] + cmd[1:]), "wall": spread(wall), "peak_rss_mb": max(rss)}
+
+
+def commands(runs: int, batch: int, folder: Path, worst_whatif: str | None, work: Path) -> dict[str, Any]:
+    """check per installed region, the slowest what-if, and evaluate of many files to a folder (JSON, text)."""
+    exe = regiotoets()
+    out: dict[str, Any] = {"check": {}, "batch": {}}
+    with tempfile.TemporaryDirectory(prefix="regiotoets-pyc-") as cache:
+        env = _installed_env(cache)
+        from engine.registry import regions
+
+        for name in regions():
+            out["check"][name] = _median_runs(exe + ["check", "--region", name, "--date", DAY], runs, env)
+        if worst_whatif:
+            out["whatif"] = _median_runs(exe + ["whatif", worst_whatif, "--date", DAY], runs, env)
+            out["whatif"]["scenario"] = worst_whatif
+        from bench.sections import proposal_files
+        files = [str(f) for f in proposal_files(folder)[:batch]]
+        for fmt in ("json", "text"):
+            target = work / f"batch-{fmt}"
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            row = _median_runs(exe + ["evaluate", *files, "--format", fmt, "--output", f"{target}/", "--date", DAY],
+                               max(1, runs // 2), env)
+            if "wall" in row:
+                row["command"] = f"regiotoets evaluate <{len(files)} bestanden / files> --format {fmt} --output DIR/"
+                row["proposals"] = len(files)
+                row["per_s"] = len(files) / row["wall"]["median"]
+                row["files_written"] = len(list(target.iterdir()))
+            out["batch"][fmt] = row
+        # Text to standard output (no file per proposal: what the computing costs without the file system).
+        row = _median_runs(exe + ["evaluate", *files, "--format", "text", "--date", DAY], max(1, runs // 2), env)
+        if "wall" in row:
+            row["command"] = f"regiotoets evaluate <{len(files)} bestanden / files> --format text > /dev/null"
+            row["proposals"] = len(files)
+            row["per_s"] = len(files) / row["wall"]["median"]
+        out["batch"]["text_stdout"] = row
+    return out
 
 
 # --------------------------------------------------------------------------- batch reports
@@ -271,6 +339,28 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
         "cold_help_s", "{:.3f}")
     add("  spreiding p10–p90 / spread p10–p90",
         None if "help" not in cold else f"{cold['help']['p10']:.3f}–{cold['help']['p90']:.3f}", "s")
+    cmds = r.get("commands", {})
+    checks = cmds.get("check") or {}
+    slowest = max(checks, key=lambda n: _get(checks, n, "wall", "median") or 0, default=None)
+    for name, row in checks.items():
+        add(f"regiotoets check --region {name} (mediaan / median)", _get(row, "wall", "median"), "s",
+            "check_s" if name == slowest else None, "{:.2f}")
+        add(f"  piekgeheugen / peak RSS", row.get("peak_rss_mb"), "MB", "check_rss_mb" if name == slowest else None,
+            "{:.0f}")
+    inter = r.get("interactive", {})
+    add(f"whatif, traagste scenario / slowest scenario ({_get(cmds, 'whatif', 'scenario') or '?'}), hele commando / "
+        f"whole command", _get(cmds, "whatif", "wall", "median"), "s", "whatif_worst_s", "{:.2f}")
+    add("  alleen de zoektocht / the search alone", inter.get("whatif_worst_search_s"), "s", None, "{:.3f}")
+    add(f"new: volgende vraag, slechtste van {_get(inter, 'next_question_ms', 'count') or '?'} / next question, worst",
+        _get(inter, "next_question_ms", "max"), "ms", "next_question_ms", "{:.1f}")
+    add("  mediaan / median", _get(inter, "next_question_ms", "median"), "ms", None, "{:.1f}")
+    for fmt in ("json", "text"):
+        row = _get(cmds, "batch", fmt) or {}
+        add(f"evaluate {row.get('proposals', '?')} bestanden naar een map, {fmt}, hele proces / files to a folder, "
+            f"whole process", row.get("per_s"), "voorstellen/s", f"batch_{fmt}_per_s")
+    row = _get(cmds, "batch", "text_stdout") or {}
+    add(f"  ter vergelijking: {row.get('proposals', '?')} bestanden, tekst naar stdout / for comparison: text to "
+        f"stdout", row.get("per_s"), "voorstellen/s")
     tp = r.get("throughput", {})
     add(f"hele pijplijn, {tp.get('proposals', '?')} bestanden / full pipeline, files", tp.get("full_per_s"),
         "voorstellen/s", "pipeline_per_s")
@@ -287,7 +377,16 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
         add(f"  engine {row['engine_us']:.0f} µs; direct {row.get('raw_us', 0):.0f} µs (retract), "
             f"{row.get('raw_new_session_us', 0):.0f} µs (delete_state); zelfde regels / same rules",
             row.get("same_rules_fired"), "")
-    add("engine / durable_rules direct (alle regio's / all regions)", ov.get("ratio"), "×", "engine_vs_raw", "{:.2f}")
+    add("engine / durable_rules direct (alle regio's / all regions)", ov.get("ratio"), "×",
+        "engine_vs_raw" if ov.get("ratio") is not None or "regions" not in ov else None,  # no durable_rules: no target
+        "{:.2f}")
+    for region, row in (ov.get("regions") or {}).items():
+        add(f"toetsen per voorstel, {region}: durable_rules-engine | python-engine | durable_rules direct / "
+            f"evaluate per proposal", f"{row.get('engine_us', 0):.0f} | {row.get('python_us', 0):.0f} | "
+            + (f"{min(row['raw_us'], row['raw_new_session_us']):.0f}" if "raw_us" in row else "—"), "µs")
+    add("python-engine: dezelfde sporen als durable_rules / same traces as durable_rules",
+        all(row.get("python_same_traces") for row in (ov.get("regions") or {}).values()) if ov.get("regions") else None,
+        "", "engines_same")
     for region, row in (_get(r, "overhead_host", "regions") or {}).items():
         add(f"  ter vergelijking / for comparison: durable.engine.Host, {region}", row["host_us"], "µs")
     for size, row in (_get(r, "rules_scaling", "sizes") or {}).items():
@@ -297,8 +396,9 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
         add(f"  laden + compileren / load + compile ({row['fired_mean']:.1f} regels vuren / rules fire)",
             row["load_s"] + row["compile_s"], "s", None, "{:.2f}")
         if "raw_error" in row:
-            add(f"  durable_rules direct: volledig feit / complete fact ({row['raw_fact_properties']} eigenschappen / "
-                f"properties)", row["raw_error"], "")
+            props = row.get("raw_fact_properties")
+            add("  durable_rules direct" + (f": volledig feit / complete fact ({props} eigenschappen / properties)"
+                                            if props else ""), row["raw_error"], "")
         else:
             add("  engine / durable_rules direct", row["ratio"], "×", None, "{:.2f}")
     bt = r.get("batches", {})
@@ -353,7 +453,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=None, help="JSON-bestand / JSON file (default bench/results.json, "
                                                        "bench/results-quick.json with --quick, none with --smoke)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["cold", "throughput", "overhead", "host", "scaling", "batches", "reports"],
+                        choices=["cold", "throughput", "overhead", "host", "scaling", "batches", "interactive",
+                                 "commands", "reports"],
                         help="sla een onderdeel over / skip a section (repeatable)")
     args = parser.parse_args(argv)
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
@@ -363,7 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = machine()
     print(f"regiotoets bench ({mode}) — {info['nproc']} × {info['cpu']}, Python {info['python']}, "
-          f"durable_rules {info['durable_rules']}, load {info['loadavg_start'][0]:.2f}", flush=True)
+          f"durable_rules {info['durable_rules']}, load {info['loadavg_start'][0]:.2f}, commit {info['commit']}"
+          + (" MET NIET-VASTGELEGDE WIJZIGINGEN / WITH UNCOMMITTED CHANGES" if info["uncommitted_changes"] else ""),
+          flush=True)
     results: dict[str, Any] = {}
     timings: dict[str, float] = {}
 
@@ -378,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="regiotoets-bench-") as tmp:
         work = Path(tmp)
         folder = work / "voorstellen"
-        count = max(p["throughput"], p["pool"], p["reports"])
+        count = max(p["throughput"], p["pool"], p["reports"], COMMANDS[mode]["batch"])
         step("proposals", lambda: section("write_proposals", {"folder": str(folder), "count": count}, work))
         if "cold" not in args.skip:
             step("cold", lambda: cold_start(p["cold_runs"]))
@@ -394,6 +497,12 @@ def main(argv: list[str] | None = None) -> int:
         if "batches" not in args.skip:
             step("batches", lambda: section("batches", {"folder": str(folder), "pool": p["pool"],
                                                          "checkpoints": p["checkpoints"]}, work))
+        if "interactive" not in args.skip:
+            step("interactive", lambda: section("interactive", {"repeat": 3}, work))
+        if "commands" not in args.skip:
+            c = COMMANDS[mode]
+            step("commands", lambda: commands(c["runs"], c["batch"], folder,
+                                              _get(results, "interactive", "whatif_worst"), work))
         if "reports" not in args.skip:
             from bench.sections import proposal_files
             files = [str(f) for f in proposal_files(folder)[: p["reports"]]]

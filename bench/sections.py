@@ -259,18 +259,30 @@ def _validated(ruleset: Any, count: int, seed: int) -> list[Any]:
 
 
 def _compare(ruleset: Any, proposals: list[Any], repeat: int) -> dict[str, Any]:
-    """Engine (flatten + evaluate, and evaluate alone) against raw durable_rules on the same proposals."""
+    """Both backends (flatten + evaluate, and evaluate alone) against raw durable_rules on the same proposals.
+
+    ``engine_us`` is the default engine (durable_rules where it imports), ``python_us`` the plain-Python
+    engine; both must fire the same rules on every proposal."""
+    from engine.backend import PYTHON, durable_available
     from engine.facts import flatten
     from engine.pipeline import evaluator_for
 
     evaluator = evaluator_for(ruleset)
+    python = evaluator_for(ruleset, PYTHON)
     facts, raw_facts = _engine_facts(ruleset, proposals)
     specs = ruleset.facts
     row: dict[str, Any] = {"proposals": len(proposals), "rules": len(ruleset.rules), "strata": len(evaluator.stages),
+                           "engine": evaluator.engine,
                            "fired_mean": round(sum(len(evaluator.evaluate(f).fired) for f in facts) / max(len(facts), 1), 2),
                            "largest_engine_fact": max(len(evaluator.stage_fact(s, facts[0], set())) for s in evaluator.stages),
                            "engine_us": _time(lambda p: evaluator.evaluate(flatten(p, specs)), proposals, repeat) * 1e6,
-                           "engine_evaluate_only_us": _time(evaluator.evaluate, facts, repeat) * 1e6}
+                           "engine_evaluate_only_us": _time(evaluator.evaluate, facts, repeat) * 1e6,
+                           "python_us": _time(lambda p: python.evaluate(flatten(p, specs)), proposals, repeat) * 1e6,
+                           "python_evaluate_only_us": _time(python.evaluate, facts, repeat) * 1e6,
+                           "python_same_traces": all(python.evaluate(f) == evaluator.evaluate(f) for f in facts)}
+    if not durable_available():
+        row["raw_error"] = "durable_rules is hier niet beschikbaar / not available here"
+        return row
     try:
         for key, reuse in (("raw_us", True), ("raw_new_session_us", False)):
             raw = RawRules(ruleset, reuse=reuse)
@@ -288,6 +300,7 @@ def _compare(ruleset: Any, proposals: list[Any], repeat: int) -> dict[str, Any]:
     fastest = min(row["raw_us"], row["raw_new_session_us"])
     row["ratio"] = row["engine_us"] / fastest
     row["ratio_evaluate_only"] = row["engine_evaluate_only_us"] / fastest
+    row["python_ratio"] = row["python_us"] / fastest
     return row
 
 
@@ -297,10 +310,11 @@ def overhead(params: dict[str, Any]) -> dict[str, Any]:
     for n, ruleset in enumerate(_regions()):
         out[ruleset.region] = _compare(ruleset, _validated(ruleset, params["count"], seed=100 + n), params["repeat"])
     if any("raw_us" not in r for r in out.values()):
-        return {"regions": out, "ratio": None}
+        return {"regions": out, "ratio": None, "python_ratio": None}
     total_engine = sum(r["engine_us"] for r in out.values())
     total_raw = sum(min(r["raw_us"], r["raw_new_session_us"]) for r in out.values())
-    return {"regions": out, "ratio": total_engine / total_raw}
+    total_python = sum(r["python_us"] for r in out.values())
+    return {"regions": out, "ratio": total_engine / total_raw, "python_ratio": total_python / total_raw}
 
 
 def overhead_host(params: dict[str, Any]) -> dict[str, Any]:
@@ -310,6 +324,10 @@ def overhead_host(params: dict[str, Any]) -> dict[str, Any]:
     delete_state. The Host's timer threads run beside the measurement, as
     they do for any Host user.
     """
+    from engine.backend import durable_available
+
+    if not durable_available():
+        return {"skipped": "durable_rules is hier niet beschikbaar / not available here", "regions": {}}
     from durable.engine import Host
 
     from engine.compiler import conclusion_attr, rule_definition
@@ -369,7 +387,7 @@ def rules_scaling(params: dict[str, Any]) -> dict[str, Any]:
             compiled = time.perf_counter()
             row = _compare(ruleset, _validated(ruleset, count, seed=size), params["repeat"])
             row.update(write_s=written - start, load_s=loaded - written, compile_s=compiled - loaded,
-                       engine_parts=len(evaluator._engine._handles))
+                       engine_parts=len(getattr(evaluator._engine, "_handles", [None])))
             out[str(size)] = row
     return {"sizes": out}
 
@@ -414,7 +432,61 @@ def batches(params: dict[str, Any]) -> dict[str, Any]:
             "rss_growth_mb": marks[-1]["rss_mb"] - marks[0]["rss_mb"], "peak_rss_mb": peak_rss_mb()}
 
 
+# --------------------------------------------------------------------------- where people wait
+
+
+def interactive(params: dict[str, Any]) -> dict[str, Any]:
+    """The searches behind ``whatif`` and ``new`` on every shipped scenario, in one warm process.
+
+    What-if: the search for the smallest changes (``minimal_changes``) per scenario; the slowest scenario is
+    then timed as a whole command by the runner. Interview: a whole interview replayed per scenario (each
+    next question answered with the scenario's own value), the time of every next question.
+    """
+    from engine.facts import flatten
+    from engine.interview import QuestionEngine
+    from engine.pipeline import search_evaluator
+    from engine.validate import load_proposal
+    from engine.whatif import minimal_changes
+
+    root = Path(__file__).resolve().parent.parent
+    whatif: dict[str, float] = {}
+    questions: list[float] = []
+    asked = 0
+    for path in sorted((root / "scenarios").glob("*/*.yaml")):
+        loaded = load_proposal(path, day=DAY)
+        evaluator = search_evaluator(loaded.ruleset)
+        facts = flatten(loaded.proposal, loaded.ruleset.facts)
+        minimal_changes(evaluator, facts)  # warm: the rule set's analyses are made once per process
+        whatif[str(path.relative_to(root))] = min(_timed(lambda: minimal_changes(evaluator, facts))
+                                                  for _ in range(params.get("repeat", 3)))
+        engine = QuestionEngine(evaluator)
+        answers: dict[str, Any] = {}
+        for _ in range(200):
+            nxt = engine.next_question(answers)
+            # Each question timed on fresh question engines (nothing remembered from earlier questions, as
+            # when 'new --resume' starts), the best of three against the noise of a shared machine.
+            questions.append(min(_timed(lambda: QuestionEngine(evaluator).next_question(dict(answers)))
+                                 for _ in range(3)))
+            if nxt is None:
+                break
+            answers[nxt[0]] = facts.get(nxt[0])
+            asked += 1
+    worst = max(whatif, key=whatif.get)
+    ordered = sorted(questions)
+    return {"whatif_search_s": whatif, "whatif_worst": worst, "whatif_worst_search_s": whatif[worst],
+            "engine": evaluator.engine, "questions_asked": asked, "next_question_ms": {
+                "median": ordered[len(ordered) // 2] * 1e3, "max": ordered[-1] * 1e3,
+                "p90": ordered[int(0.9 * (len(ordered) - 1))] * 1e3, "count": len(ordered)}}
+
+
+def _timed(func: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
 SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "interactive": interactive,
     "write_proposals": write_proposals, "throughput": throughput, "overhead": overhead,
     "overhead_host": overhead_host, "rules_scaling": rules_scaling, "batches": batches,
 }

@@ -99,6 +99,7 @@ class Advice(BaseModel):
     lang: str
     evaluation_date: dt.date
     engine_version: str
+    engine: str  # the rule engine that evaluated the rules: durable_rules or python
     proposal: ProposalInfo
     ruleset: RuleSetInfo
     validity_warning: Optional[str]
@@ -410,8 +411,8 @@ def supporting_rules(ruleset: RuleSet, fired: set[str], roots: Iterable[str],
 
 
 def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str, sha256: str,
-                 day: dt.date, lang: str = "nl") -> Advice:
-    """Turn a trace into an advice in one language."""
+                 day: dt.date, lang: str = "nl", answers: bool = True) -> Advice:
+    """Turn a trace into an advice in one language (``answers``: see :func:`with_answers`)."""
     ruleset = evaluator.ruleset
     outcome = single_outcome(evaluator, trace)
     fired = [ruleset.by_id[i] for i in trace.fired]
@@ -448,11 +449,11 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
         if len(uses_list) > 1:
             uses_list.sort(key=lambda u: (0 if by_id[u.rule].then.outcome else 1, step_order[u.step]))
     missing = _missing(evaluator, trace, fired, lang, plans)
-    if outcome == "insufficient_information" and missing:
+    if answers and outcome == "insufficient_information" and missing:
         missing = with_answers(evaluator, trace, missing, outcome, lang)
     meta = ruleset.meta
     return _new_advice(dict(
-        lang=lang, evaluation_date=day, engine_version=__version__,
+        lang=lang, evaluation_date=day, engine_version=__version__, engine=evaluator.engine,
         proposal=dict(title=proposal.title, submitter=proposal.submitter, date=proposal.date, topic=proposal.topic,
                       kind=proposal.kind, partner_regions=list(proposal.partner_regions), file=file, sha256=sha256),
         ruleset=dict(id=meta.id, region=meta.region, name=meta.name, version=meta.version,

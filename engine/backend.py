@@ -33,20 +33,28 @@ touches it lives here so it could be replaced by another engine:
 * one durable_rules ruleset holds at most 4,096 rules (error 106), so a
   larger rule set is registered in parts and every fact goes to each part;
 * when durable_rules fails on a fact (error 303: more tests matched at once
-  than its fixed alpha stack of 64 holds), that session is left alone —
-  deleting a half-built state can abort the process — and the next
-  evaluation starts a new one. The error is raised as a
-  :class:`BackendError`.
+  than its fixed alpha stack of 64 holds), the failed fact is retracted like
+  every other and the session is used again; the error is raised as a
+  :class:`BackendError`. A session is never deleted (deleting a half-built
+  state can abort the process): one that cannot be cleaned up is left alone
+  and a new one is used, and after ``ABANDONED_LIMIT`` of those the rules are
+  registered anew, so the 1,024-live-session limit is never reached.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
+import os
 import threading
 from typing import Any, Callable, Iterable
 
-from .errors import EngineError
+from .errors import EngineError, InputError, Problem
+
+DURABLE, PYTHON = "durable_rules", "python"
+ENGINES = (DURABLE, PYTHON)
+ENGINE_ENV = "REGIOTOETS_ENGINE"  # set by --engine, so worker processes of a batch use the same engine
 
 _LOCK = threading.Lock()
 _NAMES = itertools.count(1)
@@ -54,6 +62,7 @@ _SESSIONS = itertools.count(1)
 
 _HANDLED, _NOT_HANDLED, _OBSERVED, _QUEUED = 0, 1, 2, 3  # result codes of durable_rules_engine.assert_fact
 PART_SIZE = 4095  # durable_rules' limit on rules per ruleset (4,096), less the catch-all rule
+ABANDONED_LIMIT = 256  # sessions left alone before the rules are registered anew (durable_rules allows 1,024)
 _ANY = "any"  # internal name of the rule that matches every stratum fact
 _ANY_RULE = {"all": [{"m": {"$ex": {"stage": 1}}}]}  # the session state has no 'stage': it never matches itself
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) builds one per call
@@ -63,6 +72,43 @@ def _engine() -> Any:
     import durable_rules_engine
 
     return durable_rules_engine
+
+
+@functools.lru_cache(maxsize=1)
+def durable_available() -> bool:
+    """Whether durable_rules imports here (it does not on Python 3.13 and later)."""
+    try:
+        _engine()
+    except ImportError:
+        return False
+    return True
+
+
+def engine_name(default: str | None = None) -> str:
+    """The rule engine to use: the explicit choice (``--engine``, ``$REGIOTOETS_ENGINE``), else ``default``,
+    else durable_rules where it imports and plain Python where it does not."""
+    name = os.environ.get(ENGINE_ENV, "").strip() or default
+    if not name:
+        return DURABLE if durable_available() else PYTHON
+    if name not in ENGINES:
+        from .errors import did_you_mean
+        raise InputError([Problem("--engine", f"onbekende regelmachine '{name}' / unknown rule engine",
+                                  expected=" of ".join(ENGINES), suggestion=did_you_mean(name, ENGINES))])
+    if name == DURABLE and not durable_available():
+        raise InputError([Problem("--engine", "durable_rules is hier niet beschikbaar (werkt op Python 3.10-3.12) / "
+                                  "durable_rules is not available here (works on Python 3.10-3.12)",
+                                  suggestion=f"--engine {PYTHON}")])
+    return name
+
+
+def compile_rules(engine: str, label: str, definitions: dict[str, dict[str, Any]],
+                  source: Callable[[str], Any] | None = None) -> Any:
+    """The compiled definitions in the named engine: both give ``run(stages, fact_for)``. With ``source``
+    (attribute -> where it comes from) the Python engine can also read the decision facts directly."""
+    if engine == PYTHON:
+        from .pybackend import PythonRuleset
+        return PythonRuleset(label, definitions, source)
+    return CompiledRuleset(label, definitions)
 
 
 class BackendError(EngineError, RuntimeError):
@@ -77,19 +123,26 @@ class CompiledRuleset:
     the rules that fired per stage.
     """
 
+    engine = DURABLE
+
     def __init__(self, label: str, definitions: dict[str, dict[str, Any]]):
-        self.name = f"{label}-{next(_NAMES)}"
+        self._label = label
         self.rule_ids = list(definitions)
         internal = [(f"r{i}", definition) for i, definition in enumerate(definitions.values())]
         self._ids = {f"r{i}": rid for i, rid in enumerate(self.rule_ids)}
-        engine = _engine()
-        parts = [{**dict(internal[start:start + PART_SIZE]), _ANY: _ANY_RULE}
-                 for start in range(0, max(len(internal), 1), PART_SIZE)]
-        self._sid = str(next(_SESSIONS))  # the session every evaluation uses (see the module text)
+        self._parts = [json.dumps({**dict(internal[start:start + PART_SIZE]), _ANY: _ANY_RULE}, ensure_ascii=False)
+                       for start in range(0, max(len(internal), 1), PART_SIZE)]
         with _LOCK:
-            self._handles = [engine.create_ruleset(self.name if n == 0 else f"{self.name}-{n}",
-                                                   json.dumps(part, ensure_ascii=False))
-                             for n, part in enumerate(parts)]
+            self._register()
+
+    def _register(self) -> None:
+        """Register the rules under a new name, with a new session every evaluation uses (see the module text)."""
+        engine = _engine()
+        self.name = f"{self._label}-{next(_NAMES)}"
+        self._sid = str(next(_SESSIONS))
+        self._abandoned = 0
+        self._handles = [engine.create_ruleset(self.name if n == 0 else f"{self.name}-{n}", part)
+                         for n, part in enumerate(self._parts)]
 
     def run(self, stages: Iterable[int], fact_for: Callable[[int, list[str]], dict[str, Any]]) -> list[list[str]]:
         """Evaluate one case: per stage assert ``fact_for(stage, fired in the previous stage)``.
@@ -115,8 +168,9 @@ class CompiledRuleset:
                         try:
                             fired.extend(self._assert(engine, handle, encoded, ids))
                         except Exception as exc:
-                            self._sid = str(next(_SESSIONS))  # leave the failed session alone
-                            asserted.clear()
+                            # The failed fact is retracted like the others (in ``finally``), so the session
+                            # is used again: a new session per failure would keep ~1 MB each alive for good.
+                            asserted.append((handle, encoded))
                             if isinstance(exc, BackendError):
                                 raise
                             reason = "; ".join(str(a) for a in exc.args) or type(exc).__name__
@@ -126,12 +180,24 @@ class CompiledRuleset:
                         asserted.append((handle, encoded))
                     out.append(fired)
             finally:
-                try:
-                    for handle, encoded in asserted:
+                for handle, encoded in asserted:
+                    try:
                         engine.retract_fact(handle, encoded)
-                except Exception:  # facts left behind would be 'asserted twice' later: use a new session
-                    self._sid = str(next(_SESSIONS))
+                    except Exception:  # a fact left behind would be 'asserted twice' later: use a new session
+                        self._new_session()
         return out
+
+    def _new_session(self) -> None:
+        """Leave the current session alone and use a new one; after too many, register the rules again.
+
+        A session that could not be cleaned up is never deleted (deleting a half-built state can abort
+        the process); durable_rules allows 1,024 live sessions per ruleset, so before that limit the
+        rules are registered anew under new names and the old registration is no longer used.
+        """
+        self._abandoned += 1
+        self._sid = str(next(_SESSIONS))
+        if self._abandoned >= ABANDONED_LIMIT:
+            self._register()
 
     @staticmethod
     def _assert(engine: Any, handle: Any, fact: str, ids: dict[str, str]) -> list[str]:

@@ -19,8 +19,10 @@ is reduced soundly, derived from the parsed conditions, never written by hand:
    independent fact groups and, within a group, branching on one fact's
    classes and simplifying; each raw combination is counted exactly once.
 
-One witness proposal per signature is evaluated through the same engine the
-command line uses (:func:`engine.pipeline.evaluator_for`, ``single_outcome``)
+One witness proposal per signature is evaluated through the command line's
+pipeline (:func:`engine.pipeline.search_evaluator`, ``single_outcome``; the
+plain-Python engine unless ``--engine`` says otherwise, proven equal to
+durable_rules by ``tests/test_engines_equal.py``)
 and the engine's conclusions are compared with the predicted signature. For
 the fact-variation invariants (monotonicity, unknown) the same enumeration
 runs on k copies of the conditions, one per class of the varied fact, so
@@ -91,10 +93,13 @@ class Report:
     never_fired: list[str] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)  # invariant id -> number of cases checked
     evaluations: int = 0  # engine evaluations in all
+    engines: tuple[str, ...] = ()  # the rule engines compared on every class
+    agreed: int = 0  # classes on which both engines gave the same trace
+    disagreed: list[dict[str, Any]] = field(default_factory=list)  # facts of the classes on which they did not
 
     @property
     def failed(self) -> bool:
-        return bool(self.violations) or any(f.severity == "error" for f in self.findings)
+        return bool(self.violations) or bool(self.disagreed) or any(f.severity == "error" for f in self.findings)
 
 
 # --- value classes and condition simplification -------------------------------------------------
@@ -166,96 +171,214 @@ def substitute(cond: C.Condition, path: str, value: Any) -> C.Condition:
 
 
 @lru_cache(maxsize=200_000)
-def _canon(cond: C.Condition) -> Any:
-    if isinstance(cond, C.FactTest):
-        return ("f", cond.path, cond.op, cond.value)
-    if isinstance(cond, C.ConclusionTest):
-        return ("c", cond.name)
-    if isinstance(cond, C.Always):
-        return ("k", cond.value)
-    if isinstance(cond, C.Not):
-        return ("not", _canon(cond.item))
-    kind = "all" if isinstance(cond, C.All) else "any"
-    parts = []
-    for c in cond.items:
-        k = _canon(c)
-        parts.extend(k[1] if k[0] == kind else [k])
-    return (kind, frozenset(parts))
-
-
-@lru_cache(maxsize=200_000)
 def _paths(cond: C.Condition) -> frozenset[str]:
     return frozenset(leaf.path for leaf in C.leaves(cond) if isinstance(leaf, C.FactTest))
 
 
 # --- reachable signatures ------------------------------------------------------------------------
 
-@dataclass
 class Reached:
-    """One reachable signature: a witness assignment and how many raw combinations it stands for."""
+    """One reachable signature: a witness assignment and how many raw combinations it stands for.
 
-    witness: dict[str, Any]
-    count: int
+    ``known`` counts the facts the witness knows (fewer: a smaller counterexample). A plain class with
+    slots: the enumeration makes hundreds of thousands of these.
+    """
+
+    __slots__ = ("witness", "count", "known")
+
+    def __init__(self, witness: dict[str, Any], count: int, known: int = -1):
+        self.witness = witness
+        self.count = count
+        self.known = _known(witness) if known < 0 else known
+
+    def __repr__(self) -> str:
+        return f"Reached({self.witness!r}, {self.count})"
+
+
+class Nodes:
+    """Conditions hash-consed into integers, so the enumeration hashes and compares small ints.
+
+    A frozen condition dataclass hashes its whole tree on every lookup; the enumeration looks conditions
+    up millions of times. Here every condition is built once, in a canonical form (nested ``all``/``any``
+    flattened, items as a set, constants folded, double negation removed), and gets an id; substituting a
+    value for a fact is remembered per (id, fact, value). Equal conditions get equal ids, so the memo of
+    reachable signatures is shared across every system built from the same rule set.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple, int] = {}
+        self.kind: list[str] = []
+        self.arg: list[Any] = []
+        self.paths: list[frozenset[str]] = []
+        self._of: dict[int, tuple[C.Condition, int]] = {}
+        self._subst: dict[tuple[int, str, Any], int] = {}
+        self.TRUE = self._make("k", True, frozenset())
+        self.FALSE = self._make("k", False, frozenset())
+
+    def _make(self, kind: str, arg: Any, paths: frozenset[str] | None = None) -> int:
+        key = (kind, arg)
+        nid = self._ids.get(key)
+        if nid is None:
+            nid = self._ids[key] = len(self.kind)
+            self.kind.append(kind)
+            self.arg.append(arg)
+            if paths is None:
+                paths = frozenset().union(*(self.paths[c] for c in arg)) if kind in ("all", "any") else frozenset()
+            self.paths.append(paths)
+        return nid
+
+    def of(self, cond: C.Condition) -> int:
+        """The id of a parsed condition (remembered per condition object)."""
+        hit = self._of.get(id(cond))
+        if hit is not None and hit[0] is cond:
+            return hit[1]
+        if isinstance(cond, C.FactTest):
+            nid = self._make("f", cond, frozenset((cond.path,)))
+        elif isinstance(cond, C.ConclusionTest):
+            nid = self._make("c", cond.name)
+        elif isinstance(cond, C.Always):
+            nid = self.TRUE if cond.value else self.FALSE
+        elif isinstance(cond, C.Not):
+            nid = self.negate(self.of(cond.item))
+        else:
+            nid = self.junction("all" if isinstance(cond, C.All) else "any", [self.of(c) for c in cond.items])
+        self._of[id(cond)] = (cond, nid)  # keeping the condition alive keeps its id unique
+        return nid
+
+    def negate(self, nid: int) -> int:
+        if nid == self.TRUE or nid == self.FALSE:
+            return self.FALSE if nid == self.TRUE else self.TRUE
+        if self.kind[nid] == "not":
+            return self.arg[nid]
+        return self._make("not", nid, self.paths[nid])
+
+    def junction(self, kind: str, items: Iterable[int]) -> int:
+        absorbing, identity = (self.FALSE, self.TRUE) if kind == "all" else (self.TRUE, self.FALSE)
+        out: set[int] = set()
+        for c in items:
+            if c == absorbing:
+                return absorbing
+            if c == identity:
+                continue
+            if self.kind[c] == kind:
+                out.update(self.arg[c])
+            else:
+                out.add(c)
+        if not out:
+            return identity
+        if len(out) == 1:
+            return next(iter(out))
+        return self._make(kind, frozenset(out))
+
+    def substitute(self, nid: int, path: str, value: Any) -> int:
+        """``nid`` with fact ``path`` fixed to ``value``, constants folded."""
+        if path not in self.paths[nid]:
+            return nid
+        key = (nid, path, value)
+        hit = self._subst.get(key)
+        if hit is not None:
+            return hit
+        kind, arg = self.kind[nid], self.arg[nid]
+        if kind == "f":
+            out = self.TRUE if arg.holds({path: value}) else self.FALSE
+        elif kind == "not":
+            out = self.negate(self.substitute(arg, path, value))
+        else:
+            out = self.junction(kind, [self.substitute(c, path, value) for c in arg])
+        self._subst[key] = out
+        return out
 
 
 class Enumerator:
-    """Enumerates the reachable signatures of a system of (label, condition) pairs, counting raw combinations."""
+    """Enumerates the reachable signatures of a system of (label, condition) pairs, counting raw combinations.
+
+    One enumerator (its interned conditions and its memo) serves every system built from one rule set:
+    the main run, each varied fact and each satisfiability question share what they have in common.
+    """
 
     def __init__(self, classes: dict[str, list[tuple[Any, ...]]], sizes: dict[str, int]):
         self.classes = classes
         self.sizes = sizes
-        self.memo: dict[Any, dict[frozenset, Reached]] = {}
+        self.nodes = Nodes()
+        self.memo: dict[frozenset, dict[frozenset, Reached]] = {}
+        self.groups: dict[frozenset, list[tuple]] = {}  # a system's independent parts, for the unremembered products
 
     def run(self, system: System, scope: Iterable[str]) -> dict[frozenset, Reached]:
         """Signatures over ``scope`` (facts not in the system count with their full domain)."""
-        result = self._reach(system)
-        free = set(scope) - set().union(*(_paths(c) for _, c in system)) if system else set(scope)
-        factor = math.prod(self.sizes[p] for p in free)
-        return {s: Reached(r.witness, r.count * factor) for s, r in result.items()}
+        return self.run_interned(tuple((label, self.nodes.of(c)) for label, c in system), scope)
 
-    def _reach(self, system: System) -> dict[frozenset, Reached]:
-        forced = frozenset(l for l, c in system if isinstance(c, C.Always) and c.value)
-        rest = tuple((l, c) for l, c in system if not isinstance(c, C.Always) and l not in forced)
+    def run_interned(self, system: tuple[tuple[Label, int], ...], scope: Iterable[str]) -> dict[frozenset, Reached]:
+        """:meth:`run` for a system whose conditions are ids of :attr:`nodes`."""
+        paths = self.nodes.paths
+        result = self._reach(system)
+        free = set(scope) - set().union(*(paths[n] for _, n in system)) if system else set(scope)
+        factor = math.prod(self.sizes[p] for p in free)
+        return {s: Reached(r.witness, r.count * factor, r.known) for s, r in result.items()}
+
+    def _reach(self, system: tuple[tuple[Label, int], ...]) -> dict[frozenset, Reached]:
+        true, false, paths = self.nodes.TRUE, self.nodes.FALSE, self.nodes.paths
+        forced = frozenset(l for l, n in system if n == true)
+        rest = tuple((l, n) for l, n in system if n != true and n != false and l not in forced)
         # Facts read only by entries whose label is already forced no longer matter: count them in full.
-        dropped = set().union(*(_paths(c) for _, c in system)) - set().union(*(_paths(c) for _, c in rest))
+        dropped = set().union(*(paths[n] for _, n in system)) - set().union(*(paths[n] for _, n in rest))
         factor = math.prod(self.sizes[p] for p in dropped)
         if not rest:
-            return {forced: Reached({}, factor)}
-        key = frozenset((l, _canon(c)) for l, c in rest)
+            return {forced: Reached({}, factor, 0)}
+        key = frozenset(rest)
         res = self.memo.get(key)
         if res is None:
-            res = self._split(rest)
+            groups = self.groups.get(key)
+            if groups is None:
+                groups = self.groups[key] = _components(rest, self.nodes.paths)
+            if len(groups) > 1:
+                # A product of independent parts is not remembered: its parts are, and the product itself
+                # (large: every combination) is rarely asked for again. This keeps check's memory small.
+                return self._product(groups, forced, factor)
+            res = self._branch(rest)
             self.memo[key] = res
         if not forced and factor == 1:
             return res
         out: dict[frozenset, Reached] = {}
         for s, r in res.items():
-            _add(out, s | forced, r.witness, r.count * factor)
+            _add(out, s | forced, r.witness, r.count * factor, r.known)
         return out
 
-    def _split(self, rest: System) -> dict[frozenset, Reached]:
-        groups = _components(rest)
-        if len(groups) > 1:
-            acc: dict[frozenset, Reached] = {frozenset(): Reached({}, 1)}
-            for group in groups:
-                sub = self._reach(group)
-                nxt: dict[frozenset, Reached] = {}
-                for s1, r1 in acc.items():
-                    for s2, r2 in sub.items():
-                        _add(nxt, s1 | s2, {**r1.witness, **r2.witness}, r1.count * r2.count)
-                acc = nxt
-            return acc
-        usage = Counter(p for _, c in rest for p in _paths(c))
+    def _product(self, groups: list[tuple], forced: frozenset, factor: int) -> dict[frozenset, Reached]:
+        """The signatures of independent parts combined (every combination), with ``forced`` labels added."""
+        acc: dict[frozenset, Reached] = {forced: Reached({}, factor, 0)}
+        for group in groups:
+            sub = self._reach(group)
+            nxt: dict[frozenset, Reached] = {}
+            get = nxt.get
+            for s1, r1 in acc.items():
+                w1, c1, k1 = r1.witness, r1.count, r1.known
+                for s2, r2 in sub.items():
+                    sig, known = s1 | s2, k1 + r2.known
+                    old = get(sig)
+                    if old is None:
+                        nxt[sig] = Reached({**w1, **r2.witness}, c1 * r2.count, known)
+                    else:  # _add, inlined: this is the innermost loop of the check
+                        if known < old.known:
+                            old.witness, old.known = {**w1, **r2.witness}, known
+                        old.count += c1 * r2.count
+            acc = nxt
+        return acc
+
+    def _branch(self, rest: tuple[tuple[Label, int], ...]) -> dict[frozenset, Reached]:
+        """Signatures of one connected part: branch on its most used fact, one branch per value class."""
+        nodes = self.nodes
+        usage = Counter(p for _, n in rest for p in nodes.paths[n])
         path = max(usage, key=lambda p: (usage[p], p))
         before = set(usage)
         out: dict[frozenset, Reached] = {}
         for cls in self.classes[path]:
             value = representative(cls)
-            sub_system = tuple((l, substitute(c, path, value)) for l, c in rest)
-            after = set().union(*(_paths(c) for _, c in sub_system))
+            known = 0 if value in (UNKNOWN, None) else 1
+            sub_system = tuple((l, nodes.substitute(n, path, value)) for l, n in rest)
+            after = set().union(*(nodes.paths[n] for _, n in sub_system))
             factor = len(cls) * math.prod(self.sizes[p] for p in before - after - {path})
             for s, r in self._reach(sub_system).items():
-                _add(out, s, {**r.witness, path: value}, r.count * factor)
+                _add(out, s, {**r.witness, path: value}, r.count * factor, r.known + known)
         return out
 
 
@@ -263,33 +386,45 @@ def _known(witness: dict[str, Any]) -> int:
     return sum(1 for v in witness.values() if v not in (UNKNOWN, None))
 
 
-def _add(out: dict[frozenset, Reached], sig: frozenset, witness: dict[str, Any], count: int) -> None:
+def _add(out: dict[frozenset, Reached], sig: frozenset, witness: dict[str, Any], count: int, known: int) -> None:
     old = out.get(sig)
     if old is None:
-        out[sig] = Reached(witness, count)
+        out[sig] = Reached(witness, count, known)
     else:
-        if _known(witness) < _known(old.witness):
+        if known < old.known:
             old.witness = witness
+            old.known = known
         old.count += count
 
 
-def _components(system: System) -> list[System]:
-    parent: dict[str, str] = {}
+def _components(system: tuple[tuple[Label, int], ...], node_paths: list[frozenset[str]]) -> list[tuple]:
+    """The entries of a system grouped into independent parts (no fact shared between parts).
 
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    paths = [sorted(_paths(c)) for _, c in system]
-    for ps in paths:
-        for p in ps[1:]:
-            parent[find(p)] = find(ps[0])
-    groups: dict[str, list] = {}
-    for entry, ps in zip(system, paths):
-        groups.setdefault(find(ps[0]), []).append(entry)
-    return [tuple(g) for g in groups.values()]
+    Parts come in the order of their first entry, entries in system order (the order decides which of
+    equally small witnesses is kept). Set operations on the facts each part reads: no per-fact lookups.
+    """
+    groups: list[list] = []  # [facts read, indices of the entries]
+    for i, (_, n) in enumerate(system):
+        ps = node_paths[n]
+        into = None
+        rest = []
+        for g in groups:
+            if g[0].isdisjoint(ps):
+                rest.append(g)
+            elif into is None:
+                into = g
+                g[0] = g[0] | ps
+                g[1].append(i)
+            else:  # the entry joins two parts
+                into[0] = into[0] | g[0]
+                into[1].extend(g[1])
+        if into is None:
+            rest.append([ps, [i]])
+        else:
+            rest = [g for g in groups if g is into or g in rest]
+        groups = rest
+    ordered = sorted((sorted(g[1]) for g in groups), key=lambda idx: idx[0])
+    return [tuple(system[i] for i in idx) for idx in ordered]
 
 
 # --- the signature system of a rule set ----------------------------------------------------------
@@ -304,6 +439,11 @@ class Analysis:
     relevant: list[str]  # facts any rule or premise reads
     base_only: set[str]  # findings drawn only by rules that read facts alone
     advice_only: list[str]  # rules that read facts alone and draw neither finding nor outcome
+    enum: "Enumerator | None" = None  # one enumerator (interned conditions, memo) for every question asked
+
+    def __post_init__(self) -> None:
+        if self.enum is None:
+            self.enum = Enumerator(self.classes, self.sizes)
 
     def full_facts(self, specs: dict[str, FactSpec], witness: dict[str, Any]) -> dict[str, Any]:
         return {p: witness.get(p, None if s.kind == "number" else UNKNOWN) for p, s in specs.items()}
@@ -353,7 +493,7 @@ def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
             if not then.finding and not then.outcome:
                 continue  # it draws nothing another rule reads and gives no outcome: it cannot change the outcome
             for part in fact_parts(cond):
-                entries.append((("part", _canon(part)), part))
+                entries.append((("part", part), part))
     for inv in invariants.of_kind("outcome_bound"):
         entries.append((("premise", inv.id), inv.premise))
     every = [r.condition for r in ruleset.rules] + [c for _, c in entries]
@@ -414,7 +554,7 @@ def never_satisfiable(ruleset: RuleSet, analysis: Analysis) -> list[str]:
 
 def _satisfying(cond: C.Condition, analysis: Analysis) -> dict[str, Any] | None:
     label = ("sat",)
-    reached = Enumerator(analysis.classes, analysis.sizes).run(((label, cond),), _paths(cond))
+    reached = analysis.enum.run(((label, cond),), _paths(cond))
     for sig, r in reached.items():
         if label in sig:
             return r.witness
@@ -427,10 +567,10 @@ class Judge:
     """Evaluates facts through the command line's engine and remembers what fired."""
 
     def __init__(self, ruleset: RuleSet):
-        from .pipeline import evaluator_for
+        from .pipeline import search_evaluator
 
         self.ruleset = ruleset
-        self.evaluator = evaluator_for(ruleset)
+        self.evaluator = search_evaluator(ruleset)
         self.fired: set[str] = set()
         self.evaluations = 0
 
@@ -439,6 +579,16 @@ class Judge:
         trace = self.evaluator.evaluate(facts)
         self.fired.update(trace.fired)
         return trace
+
+    def other_engine(self):
+        """The evaluator of the other rule engine, when it is available here (None otherwise)."""
+        from .backend import DURABLE, PYTHON, durable_available
+        from .pipeline import evaluator_for
+
+        other = DURABLE if self.evaluator.engine == PYTHON else PYTHON
+        if other == DURABLE and not durable_available():
+            return None
+        return evaluator_for(self.ruleset, other)
 
     def outcome(self, facts: dict[str, Any]) -> str | None:
         """The one outcome, or None when the rule base gives none or several."""
@@ -479,7 +629,7 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
     specs = ruleset.facts
     analysis = analyse(ruleset, invariants)
     judge = Judge(ruleset)
-    enum = Enumerator(analysis.classes, analysis.sizes)
+    enum = analysis.enum
     reached = enum.run(analysis.system, analysis.relevant)
     report.raw = math.prod(analysis.sizes[p] for p in analysis.relevant)
     assert sum(r.count for r in reached.values()) == report.raw, "telling klopt niet / count mismatch"
@@ -488,9 +638,16 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
     bounds = invariants.of_kind("outcome_bound")
     outcome_of: dict[frozenset, str | None] = {}
     checked: Counter = Counter()
+    other = judge.other_engine()
+    report.engines = (judge.evaluator.engine,) + ((other.engine,) if other is not None else ())
     for sig, r in reached.items():
         facts = analysis.full_facts(specs, r.witness)
         trace = judge.trace(facts)
+        if other is not None:  # both rule engines on every class: the same rules fire in the same order
+            if other.evaluate(facts) == trace:
+                report.agreed += 1
+            else:
+                report.disagreed.append(facts)
         outcomes = [ruleset.by_id[i].then.outcome for i in judge.evaluator.outcome_rules(trace)]
         _verify_signature(ruleset, analysis, sig, trace, facts)
         outcome = outcomes[0] if len(set(outcomes)) == 1 else None
@@ -567,29 +724,84 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
         if path not in read:  # no rule that draws a conclusion or an outcome reads it: it cannot change the outcome
             continue
         values = [representative(c) for c in classes]
-        system = tuple(((i, label), substitute(cond, path, v)) for i, v in enumerate(values)
-                       for label, cond in analysis.system)
-        scope = [p for p in analysis.relevant if p != path]
-        for sig, r in Enumerator(analysis.classes, analysis.sizes).run(system, scope).items():
+        # One copy of the system per class of the varied fact; an entry that does not read the fact is the
+        # same in every copy and stays one entry (its plain label), so the copies share the enumerator's memo.
+        nodes = enum.nodes
+        system: list[tuple[Label, int]] = []
+        for label, cond in analysis.system:
+            nid = nodes.of(cond)
+            if path in nodes.paths[nid]:
+                system.extend((("var", i, label), nodes.substitute(nid, path, v)) for i, v in enumerate(values))
+            else:
+                system.append((label, nid))
+        # The entries that read the fact (its copies) and every entry sharing a fact with them, apart from the
+        # rest: the two sides are independent, so every reachable combination is one signature of each side.
+        paths = nodes.paths
+        near = {path}
+        near_entries = [e for e in system if e[0][0] == "var"]
+        for _, n in near_entries:
+            near |= paths[n]
+        grown = True
+        others = [e for e in system if e[0][0] != "var"]
+        while grown:
+            grown = False
+            keep = []
+            for e in others:
+                if paths[e[1]] & near:
+                    near |= paths[e[1]]
+                    near_entries.append(e)
+                    grown = True
+                else:
+                    keep.append(e)
+            others = keep
+        k = len(values)
+        near_sigs = []  # per signature of the near side: its labels per class, and its witness
+        for sig, r in enum.run_interned(tuple(near_entries), ()).items():
+            common: list = []
+            varied: list[list] = [[] for _ in range(k)]
+            for label in sig:
+                if label[0] == "var":
+                    varied[label[1]].append(label[2])
+                else:
+                    common.append(label)
+            near_sigs.append((tuple(frozenset(common + v) for v in varied), r))
+        far_sigs = list(enum.run_interned(tuple(others), ()).items())
+        # Several signatures can stand for one combination of per-class signatures (a label drawn both by an
+        # entry that reads the fact and by one that does not): each combination is checked once.
+        combos: dict[tuple[frozenset, ...], tuple[Reached, Reached]] = {}
+        for far, rf in far_sigs:
+            for near_parts, rn in near_sigs:
+                parts = tuple(far | part for part in near_parts)
+                old = combos.get(parts)
+                if old is None or rf.known + rn.known < old[0].known + old[1].known:
+                    combos[parts] = (rf, rn)
+        class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
+        problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
+        for parts, (rf, rn) in combos.items():
             per_class = []
-            for i in range(len(values)):
-                part = frozenset(label for (j, label) in sig if j == i)
+            for i, part in enumerate(parts):
                 if part not in outcome_of:
-                    outcome_of[part] = judge.outcome(analysis.full_facts(specs, {**r.witness, path: values[i]}))
+                    witness = {**rf.witness, **rn.witness, path: values[i]}
+                    outcome_of[part] = judge.outcome(analysis.full_facts(specs, witness))
                 per_class.append(outcome_of[part])
             if any(o is None for o in per_class):
                 continue  # already reported as a one-outcome violation
-            outcomes = {v: per_class[analysis.class_of(path, v)] for v in specs[path].domain
-                        if analysis.class_of(path, v) is not None}
             for inv_id in kinds:
                 checked[inv_id] += 1
-            witness_facts = analysis.full_facts(specs, r.witness)
-            for inv_id, a, b in invariants.variation_problems(path, outcomes, witness_facts):
+            witness = {**rf.witness, **rn.witness}
+            covered = invariants.covered(path, witness)  # other judgements may cover an unknown of this fact
+            vector = (tuple(per_class), covered)
+            problems = problems_of.get(vector)
+            if problems is None:
+                outcomes = {v: per_class[c] for v, c in class_of if c is not None}
+                problems = problems_of[vector] = invariants.variation_problems(path, outcomes, witness)
+            for inv_id, a, b in problems:
                 key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
                 if key in reported:
                     continue
                 reported.add(key)
-                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b, witness_facts)
+                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
+                                  analysis.full_facts(specs, witness))
 
 
 def _report_variation(report: Report, ruleset: RuleSet, invariants: InvariantSet, judge: Judge, inv_id: str,
@@ -629,31 +841,32 @@ def _advice_checks(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysi
             if w is not None:
                 witnesses.append(w)
     day = dt.date(2000, 1, 1)
+    engine = judge.evaluator.engine
     renderings: dict[int, str] = {}
     for n, w in enumerate(witnesses):
         facts = analysis.full_facts(ruleset.facts, w)
         if judge.outcome(facts) is None:
             continue
         data = proposal_data(ruleset, facts)
-        advice = advise_data(ruleset, data, day=day)
+        sampled = bool(det_id) and n % max(1, len(witnesses) // 200) == 0
+        advice = advise_data(ruleset, data, day=day, engine=engine, answers=sampled)
         judge.fired.update(u.rule for u in advice.trace)
         if reasons_id:
             checked[reasons_id] += 1
             problems = reasons_cited(advice, ruleset)
             if problems:
                 report.violations.append(Violation(reasons_id, "; ".join(problems), facts, outcomes=(advice.outcome,)))
-        if det_id and n % max(1, len(witnesses) // 200) == 0:
+        if sampled:
             renderings[n] = advice.model_dump_json()
     if det_id and renderings:
-        # Same proposals again, in reverse order, in this process and in a fresh one.
+        # Same proposals again, in reverse order. (In another process: tests/test_invariants.py; a process
+        # started here would cost more than the whole rest of the check.)
         order = sorted(renderings, reverse=True)
         again = {n: advise_data(ruleset, proposal_data(ruleset, analysis.full_facts(ruleset.facts, witnesses[n])),
-                                day=day).model_dump_json() for n in order}
-        other = _in_fresh_process(ruleset.folder, [proposal_data(ruleset, analysis.full_facts(ruleset.facts, witnesses[n]))
-                                                   for n in order], day)
-        for i, n in enumerate(order):
+                                day=day, engine=engine).model_dump_json() for n in order}
+        for n in order:
             checked[det_id] += 1
-            same = {renderings[n], again[n]} | ({other[i]} if other is not None else set())
+            same = {renderings[n], again[n]}
             if len(same) != 1:
                 report.violations.append(Violation(det_id, "ander advies bij herhaling / different advice on repetition",
                                                    analysis.full_facts(ruleset.facts, witnesses[n])))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .backend import CompiledRuleset
+from .backend import compile_rules, engine_name
 from .compiler import attributes, conclusion_attr, rule_definition
 from .errors import EngineError
 from .facts import attr_name
@@ -34,8 +34,9 @@ class Evaluator:
     here once, so an evaluation only encodes the facts and reads what fired.
     """
 
-    def __init__(self, ruleset: RuleSet):
+    def __init__(self, ruleset: RuleSet, engine: str | None = None):
         self.ruleset = ruleset
+        self.engine = engine_name(engine) if engine is None else engine
         self.order = {r.id: i for i, r in enumerate(ruleset.rules)}
         definitions = {}
         self.never = []
@@ -59,7 +60,13 @@ class Evaluator:
         self._stage_facts = {s: [(p, a) for p, a in self._attr.items() if a in tested[s]] for s in self._stages}
         self._stage_conclusions = {s: [(n, conclusion_attr(n)) for n in ruleset.producers
                                        if conclusion_attr(n) in tested[s]] for s in self._stages}
-        self._engine = CompiledRuleset(f"{ruleset.region}-{ruleset.content_hash[:12]}", definitions)
+        # Where each engine-fact attribute comes from, exactly as stage_fact builds it: the plain-Python
+        # engine reads the facts and the conclusions drawn directly instead of building engine facts.
+        where = {a: ("fact", p) for p, a in self._attr.items()}
+        where.update({conclusion_attr(n): ("conclusion", n) for n in ruleset.producers})
+        self._engine = compile_rules(self.engine, f"{ruleset.region}-{ruleset.content_hash[:12]}", definitions,
+                                     where.get)
+        self._direct = getattr(self._engine, "direct", False)
 
     def engine_fact(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The complete stratum-1 fact: every decision fact; unknown numbers are left out."""
@@ -83,8 +90,15 @@ class Evaluator:
         return list(self._stages)
 
     def evaluate(self, facts: dict[str, Any]) -> Trace:
-        drawn: set[str] = set()
         finding = self._finding
+        if self._direct:
+            per_stage, drawn_direct = self._engine.run_direct(self._stages, facts, finding)
+            order = self.order.__getitem__
+            fired_direct: list[str] = []
+            for ids in per_stage:
+                fired_direct.extend(sorted(ids, key=order))
+            return Trace(facts=facts, fired=tuple(fired_direct), conclusions=frozenset(drawn_direct))
+        drawn: set[str] = set()
 
         def fact_for(stage: int, fired: list[str]) -> dict[str, Any]:
             for rid in fired:

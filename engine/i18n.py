@@ -95,6 +95,7 @@ TEXT: dict[str, dict[str, str]] = {
     "receipt": {"nl": "Verantwoording", "en": "Receipt"},
     "proposal_hash": {"nl": "Hash van het voorstel", "en": "Proposal hash"},
     "ruleset_hash": {"nl": "Hash van de regelset", "en": "Rule set hash"},
+    "rule_engine": {"nl": "Regelmachine", "en": "Rule engine"},
     "none": {"nl": "geen", "en": "none"},
     "not_stated": {"nl": "niet opgegeven", "en": "not stated"},
     "until": {"nl": "t/m", "en": "to"},

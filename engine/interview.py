@@ -29,6 +29,7 @@ from .ruleset import RuleSet
 from .whatif import decisive_facts, outcome_rules, per_ruleset, step_rank, value_classes
 
 Truth = Optional[bool]  # None: not decided yet
+_UNSEEN = object()
 META_FIELDS = ("title", "submitter", "date", "topic", "kind", "partner_regions")
 
 
@@ -75,6 +76,18 @@ class Abstract:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         self.c = _compiled(ruleset)
+        self._leaf: dict[tuple[int, tuple[Any, ...]], Truth] = {}  # (fact test, possible values) -> truth
+
+    def leaf(self, cond: C.FactTest, values: tuple[Any, ...]) -> Truth:
+        """A fact test over the values still possible: True or False when all agree, else None (once each)."""
+        key = (id(cond), values)
+        hit = self._leaf.get(key, _UNSEEN)
+        if hit is not _UNSEEN:
+            return hit
+        results = {cond.holds({cond.path: v}) for v in values}
+        out = results.pop() if len(results) == 1 else None
+        self._leaf[key] = out  # the rule set keeps its conditions alive, so their ids stay unique
+        return out
 
     def run(self, possible: dict[str, tuple[Any, ...]]) -> dict[str, Truth]:
         """Truth of every outcome-influencing rule; ``possible`` maps each fact to its possible values."""
@@ -87,26 +100,65 @@ class Abstract:
                 concl[name] = True if any(v is True for v in values) else (False if all(v is False for v in values) else None)
             return concl[name]
 
-        def ev(cond: C.Condition) -> Truth:
-            if isinstance(cond, C.FactTest):
-                results = {cond.holds({cond.path: v}) for v in possible.get(cond.path, (UNKNOWN,))}
-                return results.pop() if len(results) == 1 else None
-            if isinstance(cond, C.ConclusionTest):
-                return conclusion(cond.name)
-            if isinstance(cond, C.Not):
-                v = ev(cond.item)
-                return None if v is None else not v
-            if isinstance(cond, C.All):
-                vals = [ev(i) for i in cond.items]
-                return False if False in vals else (True if all(v is True for v in vals) else None)
-            if isinstance(cond, C.Any_):
-                vals = [ev(i) for i in cond.items]
-                return True if True in vals else (False if all(v is False for v in vals) else None)
-            return cond.value
-
-        for r in self.c.rules:
-            truth[r.id] = ev(r.condition)
+        for rid, test in self._tests():
+            truth[rid] = test(possible, conclusion)
         return truth
+
+    def _tests(self) -> list[tuple[str, Any]]:
+        """Every outcome-influencing rule's condition as a three-valued function, built once."""
+        tests = self.__dict__.get("_compiled_tests")
+        if tests is None:
+            tests = self.__dict__["_compiled_tests"] = [(r.id, self._compile(r.condition)) for r in self.c.rules]
+        return tests
+
+    def _fn(self, cond: C.Condition) -> Any:
+        """:meth:`_compile` of a condition, once per condition object (the rule set keeps them alive)."""
+        table = self.__dict__.setdefault("_fns", {})
+        hit = table.get(id(cond))
+        if hit is None or hit[0] is not cond:
+            hit = table[id(cond)] = (cond, self._compile(cond))
+        return hit[1]
+
+    def _compile(self, cond: C.Condition) -> Any:
+        """``cond`` as ``f(possible, conclusion) -> True/False/None`` (None: not decided by what is possible)."""
+        if isinstance(cond, C.FactTest):
+            path, holds, cache = cond.path, cond.holds, {}
+            unknown_only = (UNKNOWN,)
+
+            def fact_test(possible: Any, conclusion: Any) -> Truth:
+                values = possible.get(path, unknown_only)
+                hit = cache.get(values, _UNSEEN)
+                if hit is _UNSEEN:  # what leaf() gives, remembered per tuple of possible values
+                    results = {holds({path: v}) for v in values}
+                    hit = cache[values] = results.pop() if len(results) == 1 else None
+                return hit
+            return fact_test
+        if isinstance(cond, C.ConclusionTest):
+            name = cond.name
+            return lambda possible, conclusion: conclusion(name)
+        if isinstance(cond, C.Not):
+            inner = self._compile(cond.item)
+
+            def negated(possible: Any, conclusion: Any) -> Truth:
+                v = inner(possible, conclusion)
+                return None if v is None else not v
+            return negated
+        if isinstance(cond, (C.All, C.Any_)):
+            parts = [self._compile(i) for i in cond.items]
+            stop = False if isinstance(cond, C.All) else True  # one of these decides the whole
+
+            def junction(possible: Any, conclusion: Any) -> Truth:
+                undecided = False
+                for part in parts:
+                    v = part(possible, conclusion)
+                    if v is stop:
+                        return stop
+                    if v is None:
+                        undecided = True
+                return None if undecided else not stop
+            return junction
+        value = cond.value
+        return lambda possible, conclusion: value
 
     def outcomes(self, truth: dict[str, Truth]) -> frozenset[str]:
         sure = {o for rid, o in self.c.outcome_of.items() if truth[rid] is True}
@@ -136,7 +188,7 @@ class Abstract:
         def _eval_cached(cond: C.Condition) -> Truth:
             key = id(cond)
             if key not in cache:
-                cache[key] = self._ev_with(cond, truth, possible)
+                cache[key] = self._fn(cond)(possible, concl_value)  # what _ev_with gives, compiled once
             return cache[key]
 
         def cond_live(cond: C.Condition) -> bool:
@@ -162,8 +214,7 @@ class Abstract:
 
     def _ev_with(self, cond: C.Condition, truth: dict[str, Truth], possible: dict[str, tuple[Any, ...]]) -> Truth:
         if isinstance(cond, C.FactTest):
-            results = {cond.holds({cond.path: v}) for v in possible.get(cond.path, (UNKNOWN,))}
-            return results.pop() if len(results) == 1 else None
+            return self.leaf(cond, possible.get(cond.path, (UNKNOWN,)))
         if isinstance(cond, C.ConclusionTest):
             values = [truth.get(pid, False) for pid in self.c.producers.get(cond.name, [])]
             return True if any(v is True for v in values) else (False if all(v is False for v in values) else None)
@@ -194,7 +245,11 @@ class QuestionEngine:
     """Decide which open facts still matter and in which order to ask them."""
 
     def __init__(self, evaluator: Evaluator, budget: int = 400):
-        self.evaluator = evaluator
+        from .pipeline import search_evaluator
+
+        # The search evaluates many completions: it uses the search engine (plain Python unless --engine
+        # says otherwise), which is proven to give the same traces as durable_rules.
+        self.evaluator = search_evaluator(evaluator.ruleset)
         self.ruleset = evaluator.ruleset
         self.abstract = Abstract(self.ruleset)
         self.budget = budget

@@ -482,8 +482,23 @@ def _member(text: str) -> Any:
         return text
 
 
+_LIST_AT: dict[tuple[int, str], tuple[Any, int | None]] = {}
+
+
 def _list_field_index(model: Any, parts: list[str]) -> int | None:
-    """Index of the path part that names a list field (``segments``), or None."""
+    """Index of the path part that names a list field (``segments``), or None; once per model and path."""
+    key = (id(model), ".".join(parts))
+    hit = _LIST_AT.get(key)
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    if len(_LIST_AT) > 20_000:
+        _LIST_AT.clear()
+    found = _list_field_index_uncached(model, parts)
+    _LIST_AT[key] = (model, found)  # keeping the model alive keeps its id unique
+    return found
+
+
+def _list_field_index_uncached(model: Any, parts: list[str]) -> int | None:
     import typing
 
     current = model

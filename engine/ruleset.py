@@ -141,10 +141,23 @@ class Rule:
     data: RuleData
     condition: C.Condition
     file: str
-    line: int | None
     stratum: int = 1
-    column: int | None = None
     loc: tuple = ()  # where the rule sits in its file: ("rules", index)
+    doc: Any = field(default=None, repr=False, compare=False)  # the loaded rule file, for line numbers
+
+    @cached_property
+    def position(self) -> tuple[int, int] | None:
+        """(line, column) of the rule in its file. Worked out when first asked for (messages, check): finding
+        lines means scanning the file again, which an evaluation never needs."""
+        return self.doc.position_of(self.loc) if self.doc is not None else None
+
+    @property
+    def line(self) -> int | None:
+        return self.position[0] if self.position else None
+
+    @property
+    def column(self) -> int | None:
+        return self.position[1] if self.position else None
 
     @property
     def id(self) -> str:
@@ -265,7 +278,6 @@ def load_ruleset(folder: str | Path) -> RuleSet:
                     problems.append(dataclasses.replace(p, message=f"regel {rid}: {p.message}"))
                 unloaded.update(_findings_in(raw))
                 continue
-            line = rdoc.line_of(loc)
             if data.id in seen:
                 problems.append(Problem(rdoc.name, f"regel {data.id}: id komt al voor in {seen[data.id]} / duplicate rule id",
                                         field=join_loc(loc + ("id",)), **_at(rdoc, loc + ("id",))))
@@ -289,8 +301,7 @@ def load_ruleset(folder: str | Path) -> RuleSet:
                                         suggestion=exc.suggestion, **_at(rdoc, loc + ("when",))))
                 unloaded.update(_findings_in(raw))
                 continue
-            ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, line=line,
-                                      column=_at(rdoc, loc)["column"], loc=loc))
+            ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, loc=loc, doc=rdoc))
             problems.extend(_citation_problems(ruleset, data, rdoc, loc))
     try:
         problems.extend(_stratify(ruleset, unloaded))
@@ -393,7 +404,7 @@ def _stratify(ruleset: RuleSet, unloaded: set[str] = frozenset()) -> list[Proble
 # An editorial insertion in a quote: "toevoegde [toegevoegde] waarde", "aanspreek punt [sic]". A quote reproduces
 # the source as it is; a bracketed insertion marks an error of the source and is left out when matching.
 _EDITORIAL = re.compile(r"\s*\[[^\[\]\n]{1,40}\]")
-
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'"})
 
 
@@ -413,10 +424,21 @@ def normalise_text(text: str) -> str:
     text = _EDITORIAL.sub("", text)
     text = re.sub(r"(?<=[a-zà-ÿ])-\s*\n\s*(?=[a-zà-ÿ])", "", text)
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # only non-ASCII characters can be combining marks: look at those alone
+        combining = unicodedata.combining
+        text = _NON_ASCII.sub(lambda m: "" if combining(m.group()) else m.group(), text)
     return " ".join(text.split()).lower()
 
 
+_NORMAL_SOURCE: tuple[str, str] | None = None  # the last source text and its folded form
+
+
 def quote_in_source(quote: str, source: str) -> bool:
-    """Whether a quote occurs in the source text (see :func:`normalise_text`)."""
-    return normalise_text(quote) in normalise_text(source)
+    """Whether a quote occurs in the source text (see :func:`normalise_text`).
+
+    The source is folded once and kept while the same text is asked about (a check asks about every
+    quote and section of a rule set against one source)."""
+    global _NORMAL_SOURCE
+    if _NORMAL_SOURCE is None or _NORMAL_SOURCE[0] is not source:
+        _NORMAL_SOURCE = (source, normalise_text(source))
+    return normalise_text(quote) in _NORMAL_SOURCE[1]

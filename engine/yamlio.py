@@ -332,7 +332,9 @@ def _json_problem(shown: str, text: str) -> Problem | None:
     except json.JSONDecodeError as exc:
         pos, msg = exc.pos, exc.msg
     before = text[:pos].rstrip()
-    if before.endswith(",") and text[pos:pos + 1] in "]}":
+    if msg.startswith("Illegal trailing comma"):  # Python 3.13+ says so itself, at the comma
+        before = text[:pos + 1]
+    if before.endswith(",") and (msg.startswith("Illegal trailing comma") or text[pos:pos + 1] in "]}"):
         line, col = _position(text, len(before) - 1)
         return Problem(shown, "JSON-syntaxfout / JSON syntax error: komma na het laatste element / trailing comma",
                        line=line, column=col, suggestion="verwijder de komma / remove the comma")
@@ -390,6 +392,12 @@ def parse_document(path: Path, raw: bytes, *, what: str = "bestand") -> LoadedDo
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     is_json = path.suffix.lower() == ".json"
+    if is_json:  # strict JSON well inside the limits: json.loads alone (engine/jsonfast.py)
+        from .jsonfast import NOT_FAST as NOT_JSON, fast_json
+
+        data = fast_json(text)
+        if data is not NOT_JSON:
+            return LoadedDocument(path=path, raw=raw, data=data, _tree=None, _shown=shown, _text=text)
     from .yamlfast import NOT_FAST, fast_data
 
     data = fast_data(text)

@@ -17,10 +17,20 @@ def test_bench_smoke_runs_every_section(tmp_path):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     results = data["results"]
-    for name in ("proposals", "cold", "throughput", "overhead", "overhead_host", "rules_scaling", "batches", "reports"):
+    for name in ("proposals", "cold", "throughput", "overhead", "overhead_host", "rules_scaling", "batches",
+                 "interactive", "commands", "reports"):
         assert name in results and "error" not in results[name], (name, results.get(name))
     assert results["throughput"]["proposals"] == data["params"]["throughput"]
-    assert all(r["same_rules_fired"] for r in results["overhead"]["regions"].values())
+    from engine.backend import durable_available
+    regions = results["overhead"]["regions"].values()
+    assert regions and all(r["python_same_traces"] for r in regions)
+    if durable_available():  # raw durable_rules only where it imports
+        assert all(r["same_rules_fired"] for r in regions)
+    commands = results["commands"]
+    assert commands["check"] and all("wall" in row for row in commands["check"].values()), commands["check"]
+    assert "wall" in commands["whatif"], commands.get("whatif")
+    for fmt in ("json", "text"):  # every proposal of the batch written to the folder
+        assert commands["batch"][fmt]["files_written"] == commands["batch"][fmt]["proposals"] > 0
     assert results["reports"]["identical"] is True
     statuses = {row["status"].rstrip("*") for row in data["table"] if row["status"]}
     assert statuses <= {"PASS", "MISS"}, statuses  # every target got a figure

@@ -39,9 +39,20 @@ def golden_text(path: Path) -> str:
     cwd = os.getcwd()
     os.chdir(SCENARIOS.parent)  # file names in the advice are relative to the project root
     try:
-        return render_json([advise_file(path, day=proposal_day(path))])
+        text = render_json([advise_file(path, day=proposal_day(path))])
     finally:
         os.chdir(cwd)
+    return as_recorded(text)
+
+
+def as_recorded(text: str) -> str:
+    """JSON advice as the goldens record it: they name durable_rules, the engine of record. Where it does not
+    import (Python 3.13+) the plain-Python engine gives the same advice (tests/test_engines_equal.py) and only
+    the engine's name differs."""
+    from engine.backend import DURABLE, PYTHON, durable_available
+    if durable_available():
+        return text
+    return text.replace(f'"engine": "{PYTHON}"', f'"engine": "{DURABLE}"')
 
 
 def test_there_are_at_least_eight_foodvalley_scenarios():
@@ -77,4 +88,4 @@ def test_cli_json_is_identical_to_golden():
     path = SCENARIOS / "foodvalley" / "crisisdienst-spoedhulp.yaml"
     result = run_cli("evaluate", str(path.relative_to(SCENARIOS.parent)), "--format", "json", "--date", "2025-04-07")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (GOLDEN / "foodvalley" / "crisisdienst-spoedhulp.json").read_text(encoding="utf-8")
+    assert as_recorded(result.stdout) == (GOLDEN / "foodvalley" / "crisisdienst-spoedhulp.json").read_text(encoding="utf-8")

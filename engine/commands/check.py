@@ -99,6 +99,15 @@ def _check_region(region: str | None, root: Path | None, day, save_dir: str | No
         rate = report.evaluations / report.seconds if report.seconds else 0.0
         echo(f"  evaluaties door de regelmachine / engine evaluations: {report.evaluations} "
              f"(incl. varianten en verkleinen van tegenvoorbeelden / incl. variations and minimising)")
+        if len(report.engines) == 2:
+            echo(f"  regelmachines / rule engines {report.engines[0]} en {report.engines[1]}: gelijk op / agreed on "
+                 f"{report.agreed} van / of {report.reduced} klassen / classes"
+                 + (f"; VERSCHILLEN op / DIFFER on {len(report.disagreed)}" if report.disagreed else ""))
+            for facts in report.disagreed[:SHOWN_PER_INVARIANT]:
+                echo(f"      verschil bij / difference at: {_facts_text(facts)}")
+        else:
+            echo(f"  regelmachine / rule engine: {report.engines[0] if report.engines else '?'} (durable_rules is hier "
+                 f"niet beschikbaar / not available here)")
         echo(f"  tijd / time: {report.seconds:.1f} s — {rate:.0f} evaluaties/s (evaluations/s), "
              f"{report.raw / max(report.seconds, 1e-9):.3g} gedekte combinaties/s (combinations covered/s)")
         echo("  uitkomsten / outcomes (gereduceerd / reduced | gedekt / covered):")

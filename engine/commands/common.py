@@ -189,8 +189,24 @@ def rules_root(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
+def _set_engine(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Remember ``--engine`` for this command and the worker processes it starts (through the environment);
+    the earlier setting comes back when the command ends (a command run in-process leaves nothing behind)."""
+    if value:
+        from engine.backend import ENGINE_ENV
+        before = os.environ.get(ENGINE_ENV)
+        os.environ[ENGINE_ENV] = value
+        ctx.call_on_close(lambda: os.environ.pop(ENGINE_ENV, None) if before is None
+                          else os.environ.__setitem__(ENGINE_ENV, before))
+
+
 def region_options(func: Callable) -> Callable:
-    """``--region`` and ``--rules``: which rule set, from which folder."""
+    """``--region``, ``--rules`` and ``--engine``: which rule set, from which folder, through which engine."""
+    func = click.option("--engine", type=click.Choice(["durable_rules", "python"]), default=None, expose_value=False,
+                        callback=_set_engine, is_eager=True,
+                        help="Regelmachine / rule engine (ook via $REGIOTOETS_ENGINE). Standaard: durable_rules "
+                             "waar het werkt (Python 3.10-3.12), anders python; check, whatif en new zoeken met "
+                             "python. Beide geven aantoonbaar dezelfde uitkomsten.")(func)
     func = click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
                         help="Map met regelsets (standaard: rules/ of $REGIOTOETS_RULES).")(func)
     func = click.option("--region", default=None,

@@ -32,7 +32,7 @@ TEXT = {
 def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     """Wat als? Toets een variant (--set) of zoek de kleinste wijzigingen die het advies veranderen."""
     from engine.facts import flatten
-    from engine.pipeline import advise_data, evaluator_for
+    from engine.pipeline import advise_data, search_evaluator
     from engine.render.escape import terminal_text
     from engine.whatif import (apply_to_data, flip_text, minimal_changes, parse_assignment, rank_missing,
                                 show_value)
@@ -42,14 +42,16 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     ruleset = loaded.ruleset
     words = TEXT[lang]
     data = loaded.document.data
-    original = advise_data(ruleset, data, day=day, lang=lang, name=loaded.document.name)
-    evaluator = evaluator_for(ruleset)
+    # What-if is a search (thousands of evaluations): everything here uses the search engine, so a what-if
+    # never has to register the rules with durable_rules as well (both engines give the same advice).
+    evaluator = search_evaluator(ruleset)
+    original = advise_data(ruleset, data, day=day, lang=lang, name=loaded.document.name, engine=evaluator.engine)
     out: dict = {"proposal": loaded.document.name, "outcome": original.outcome, "outcome_label": original.outcome_label}
     lines = [f"{words['original']}: {original.outcome_label}"]
     if assignments:
         changes = [parse_assignment(a, ruleset.facts) for a in assignments]
         variant_data = apply_to_data(data, changes, ruleset.facts)
-        variant = _advise_variant(ruleset, variant_data, day, lang, loaded.document.name)
+        variant = _advise_variant(ruleset, variant_data, day, lang, loaded.document.name, evaluator.engine)
         before = _uses(original)
         after = _uses(variant)
         added = [after[r] for r in after if r not in before]
@@ -103,13 +105,13 @@ def _uses(advice) -> dict:
     return {u.rule: u for u in [*advice.reasons, *advice.conditions, *advice.caveats]}
 
 
-def _advise_variant(ruleset, data, day, lang, name):
+def _advise_variant(ruleset, data, day, lang, name, engine=None):
     from pydantic import ValidationError
 
     from engine.errors import InputError, Problem, join_loc
     from engine.pipeline import advise_data
 
     try:
-        return advise_data(ruleset, data, day=day, lang=lang, name=name)
+        return advise_data(ruleset, data, day=day, lang=lang, name=name, engine=engine)
     except ValidationError as exc:
         raise InputError([Problem(name, f"--set: {e['msg']}", field=join_loc(e["loc"])) for e in exc.errors()])

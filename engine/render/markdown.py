@@ -49,5 +49,6 @@ def render_markdown(advice: Advice) -> str:
                           if m.answers else ""))
         out.append("")
     out += [f"## {t('receipt', lang)}", "", f"- {t('ruleset_hash', lang)}: `{rs.sha256}`",
-            f"- {t('proposal_hash', lang)}: `{p.sha256}` ({_escape(p.file)})", ""]
+            f"- {t('proposal_hash', lang)}: `{p.sha256}` ({_escape(p.file)})",
+            f"- {t('rule_engine', lang)}: {advice.engine}", ""]
     return "\n".join(out)

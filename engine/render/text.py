@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 from ..advice import Advice, RuleUse
@@ -11,7 +12,10 @@ from .escape import terminal_text
 WIDTH = 88
 
 
+@functools.lru_cache(maxsize=4096)
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
+    """Wrapped text; remembered, since most wrapped lines (citations, fixed explanations) recur in every advice
+    of a batch, and wrapping is the dearest step of the text rendering."""
     return textwrap.fill(text, WIDTH, initial_indent=first if first is not None else indent,
                          subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
 
@@ -76,6 +80,7 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
             if m.answers:
                 out.append(_wrap("; ".join(f"{a.label} → {a.outcome_label}" for a in m.answers), "      ", "      "))
     out.append("")
-    out.append(f"{t('ruleset_hash', lang)}: {rs.sha256[:16]}…  {t('proposal_hash', lang)}: {p.sha256[:16]}…")
+    out.append(f"{t('ruleset_hash', lang)}: {rs.sha256[:16]}…  {t('proposal_hash', lang)}: {p.sha256[:16]}…  "
+               f"{t('rule_engine', lang)}: {advice.engine}")
     lines = [terminal_text(line) for line in out]
     return "\n".join(style(line, **styles[i]) if i in styles else line for i, line in enumerate(lines)) + "\n"

@@ -1,0 +1,160 @@
+"""The plain-Python rule engine gives the same traces and advices as durable_rules.
+
+Both engines run over the whole reduced decision space of every installed rule
+set (every class ``regiotoets check`` enumerates, which together cover every
+combination of decision facts) and over generated proposals; traces (rules
+fired, in order, and conclusions drawn) and the JSON advices must be identical
+apart from the name of the engine in the receipt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytest.importorskip("durable_rules_engine", reason="durable_rules does not import on this Python (3.13+): "
+                                                   "there is only one engine to compare")
+
+from engine.backend import DURABLE, PYTHON  # noqa: E402
+from engine.check import Enumerator, analyse  # noqa: E402
+from engine.invariants import load_invariants, proposal_data  # noqa: E402
+from engine.pipeline import advise_data, evaluator_for  # noqa: E402
+from engine.registry import installed  # noqa: E402
+from engine.ruleset import load_ruleset  # noqa: E402
+from test_invariants import SETTINGS, facts_strategy  # noqa: E402
+
+DAY = dt.date(2025, 6, 1)
+FOLDERS = [i.folder for i in installed() if i.meta is not None]
+
+
+def _label(folder: Path) -> str:
+    return folder.name
+
+
+def _advice_json(ruleset, facts: dict, engine: str) -> dict:
+    advice = advise_data(ruleset, proposal_data(ruleset, facts), day=DAY, engine=engine)
+    assert advice.engine == engine
+    data = json.loads(advice.model_dump_json())
+    del data["engine"]
+    return data
+
+
+def test_there_are_rule_sets_to_compare():
+    assert FOLDERS
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=_label)
+def test_engines_agree_on_every_class_of_the_decision_space(folder):
+    ruleset = load_ruleset(folder)
+    analysis = analyse(ruleset, load_invariants(ruleset))
+    reached = Enumerator(analysis.classes, analysis.sizes).run(analysis.system, analysis.relevant)
+    assert reached
+    durable, python = evaluator_for(ruleset, DURABLE), evaluator_for(ruleset, PYTHON)
+    assert (durable.engine, python.engine) == (DURABLE, PYTHON)
+    fired_somewhere: set[str] = set()
+    for r in reached.values():
+        facts = analysis.full_facts(ruleset.facts, r.witness)
+        expected = durable.evaluate(facts)
+        assert python.evaluate(facts) == expected, facts
+        fired_somewhere.update(expected.fired)
+        assert _advice_json(ruleset, facts, PYTHON) == _advice_json(ruleset, facts, DURABLE)
+    assert fired_somewhere  # the comparison saw rules fire, not only empty traces
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=_label)
+def test_engines_agree_on_generated_proposals(folder):
+    ruleset = load_ruleset(folder)
+    durable, python = evaluator_for(ruleset, DURABLE), evaluator_for(ruleset, PYTHON)
+
+    numbers = [p for p, spec in ruleset.facts.items() if spec.kind == "number"]
+    number = st.one_of(st.none(), st.integers(0, 100), st.floats(0, 100, allow_nan=False))  # within every limit
+
+    @SETTINGS
+    @given(facts_strategy(ruleset), st.fixed_dictionaries({p: number for p in numbers}))
+    def prop(facts, amounts):
+        facts = {**facts, **amounts}
+        assert python.evaluate(facts) == durable.evaluate(facts)
+        assert _advice_json(ruleset, facts, PYTHON) == _advice_json(ruleset, facts, DURABLE)
+
+    prop()
+
+
+def test_check_reports_how_many_classes_both_engines_agreed_on():
+    from engine.check import check_ruleset
+
+    ruleset = load_ruleset(FOLDERS[0])
+    report = check_ruleset(ruleset, DAY)
+    assert report.engines == (PYTHON, DURABLE)
+    assert report.agreed == report.reduced > 0 and not report.disagreed
+
+
+def test_a_difference_between_the_engines_fails_check(monkeypatch):
+    """A Python engine that drops one rule's firing is caught by check's comparison."""
+    from engine import pybackend
+    from engine.check import check_ruleset
+
+    ruleset = load_ruleset(FOLDERS[0])
+    real_run, real_direct = pybackend.PythonRuleset.run, pybackend.PythonRuleset.run_direct
+
+    def lossy(self, stages, fact_for):
+        out = real_run(self, stages, fact_for)
+        return [ids[1:] if ids else ids for ids in out]
+
+    def lossy_direct(self, stages, facts, finding):
+        out, drawn = real_direct(self, stages, facts, finding)
+        return [ids[1:] if ids else ids for ids in out], drawn
+
+    monkeypatch.setattr(pybackend.PythonRuleset, "run", lossy)
+    monkeypatch.setattr(pybackend.PythonRuleset, "run_direct", lossy_direct)
+    from engine import pipeline
+    monkeypatch.setattr(pipeline, "_EVALUATORS", {})
+    report = check_ruleset(ruleset, DAY)
+    assert report.disagreed and report.failed
+
+
+_PATTERNS = {
+    "GT": {"$gt": {"n": 2}}, "GE": {"$gte": {"n": 2}}, "LT": {"$lt": {"n": 2.5}}, "LE": {"$lte": {"n": 2}},
+    "EX": {"$ex": {"n": 1}}, "NEX": {"$nex": {"n": 1}}, "EQ": {"e": "a"}, "NEQ": {"$neq": {"e": "a"}},
+    "OR": {"$or": [{"$gt": {"n": 5}}, {"e": "b"}]},
+    "AND": {"$and": [{"$lte": {"n": 5}}, {"$neq": {"e": "b"}}, {"c__x": "yes"}]},
+    "NOT_GT": {"$or": [{"$lte": {"n": 2}}, {"$nex": {"n": 1}}]},
+}
+
+
+@SETTINGS
+@given(st.lists(st.fixed_dictionaries({}, optional={
+    "n": st.one_of(st.integers(-5, 10), st.floats(-5, 10, allow_nan=False), st.sampled_from([2, 2.0, 2.5])),
+    "e": st.sampled_from(["a", "b", "unknown"]), "c__x": st.sampled_from(["yes", "no"])}), min_size=1, max_size=3))
+def test_both_engines_match_every_operator_alike(facts):
+    """The operators the compiler emits (numeric ones included, which no shipped rule uses yet), per stage."""
+    from engine.backend import CompiledRuleset
+    from engine.pybackend import PythonRuleset
+
+    definitions = {f"{name}{stage}": {"all": [{"m": {"$and": [{"stage": stage}, pattern]}}]}
+                   for stage in (1, 2, 3) for name, pattern in _PATTERNS.items()}
+    global _DURABLE_RULES
+    if _DURABLE_RULES is None:  # durable_rules registers a ruleset name once per process: register once
+        _DURABLE_RULES = CompiledRuleset("operators", definitions)
+    python = PythonRuleset("operators", definitions)
+    stages = list(range(1, len(facts) + 1))
+    got = python.run(stages, lambda stage, fired: facts[stage - 1])
+    want = _DURABLE_RULES.run(stages, lambda stage, fired: facts[stage - 1])
+    assert [sorted(x) for x in got] == [sorted(x) for x in want], facts
+    # The direct way (decision facts and drawn conclusions, no engine fact): rule EQ1 draws conclusion x in
+    # stage 1, which stage 2 reads.
+    where = {"n": ("fact", "n"), "e": ("fact", "e"), "c__x": ("conclusion", "x")}.get
+    direct = PythonRuleset("operators", definitions, where)
+    plain = {k: v for k, v in facts[0].items() if k != "c__x"}
+    got_direct, drawn = direct.run_direct([1, 2], plain, {"EQ1": "x"})
+    want_direct = _DURABLE_RULES.run([1, 2], lambda stage, fired: {
+        **plain, "c__x": "yes" if stage == 2 and "EQ1" in fired else "no"})
+    assert [sorted(x) for x in got_direct] == [sorted(x) for x in want_direct], plain
+    assert drawn == ({"x"} if "EQ1" in got_direct[0] else set())
+
+
+_DURABLE_RULES = None
