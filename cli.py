@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from engine.commands.common import (EXIT_CODES, LANGS, date_option, fail, guarded, load_all, parse_day,
-                                    region_options, rules_root, write_output)
+from engine.commands.common import (EXIT_CODES, LANGS, check_target, date_option, fail, guarded, load_all,
+                                    parse_day, protect_inputs, region_options, rules_root, write_output)
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -92,6 +92,10 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
       gemeld en overgeslagen, de andere worden wel getoetst en geschreven.
     """
     day = parse_day(date_)
+    protect_inputs(proposals)
+    from engine.commands.batch import is_folder_target
+    if not is_folder_target(output) and (fmt not in ("html", "docx") or len(proposals) == 1):
+        check_target(output)  # before any work: a device, symlink or input is refused, not replaced
     if fmt in ("html", "docx"):
         from engine.commands.report import write_reports
         write_reports(list(proposals), fmt=fmt, output=output, lang=lang, day=day, region=region,
@@ -100,7 +104,7 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
     from engine.commands.batch import collect, finish, is_folder_target, write_folder
     from engine.report.batch import ADVICE_EXTENSIONS, Job
 
-    colour = output in (None, "-") and fmt == "text" and sys.stdout.isatty()
+    colour = output in (None, "-") and fmt == "text" and sys.stdout is not None and sys.stdout.isatty()
     job_list = [Job(path=p, fmt=fmt, lang=lang, day=day, region=region, rules_root=rules_dir, kind="advice",
                     colour=colour) for p in proposals]
     if is_folder_target(output):

@@ -10,17 +10,19 @@ SIGTERM, which the main process sends them when it is interrupted itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import quote
 
 import click
 
-from .common import Interrupted, cannot_write, fail, signals_held, write_output
+from .common import Interrupted, cannot_write, fail, protect_inputs, signals_held, target_problem, write_output
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
 
@@ -100,10 +102,58 @@ def _reporter() -> Callable:
     return report
 
 
+_TMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")  # what write_output's mkstemp leaves after a kill -9
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """One run at a time writes a batch folder: a second run says so and exits 2 instead of mixing files.
+
+    The lock is an advisory ``flock`` on the folder itself (no lock file to leave behind), released by
+    the system when the process ends however it ends, ``kill -9`` included. A folder this run created
+    and wrote nothing into is removed again.
+    """
+    created = not folder.exists()
+    try:
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        fail(cannot_write(folder, exc))
+        raise  # unreachable
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fail(f"{folder}: wordt al beschreven door een andere run van regiotoets / is being written by another "
+                     f"run of regiotoets — wacht tot die klaar is of kies een andere map / wait for it to finish or "
+                     f"choose another folder")
+        yield
+    finally:
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: nothing was written
+        os.close(fd)
+
+
+def remove_leftovers(folder: Path, names: list[str]) -> None:
+    """Remove the temporary files a killed run left for the files this run writes (under the folder lock)."""
+    wanted = set(names)
+    for entry in os.scandir(folder):
+        match = _TMP.fullmatch(entry.name)
+        if match and match["name"] in wanted and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
 def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, overview: str | None = None,
                  label: str | None = None, lang: str = "nl", day=None) -> tuple[list[Path], list]:
     """One file per proposal in ``folder`` (plus an overview), written as each is ready; returns (written, failed)."""
-    from engine.report.batch import Failed, file_names, inside, render_overview
+    from engine.report.batch import file_names, inside
 
     if folder.exists() and not folder.is_dir():
         click.echo(f"{folder}: is een bestand, geen map / is a file, not a folder", err=True)
@@ -112,6 +162,20 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
         click.echo(f"{folder}: bovenliggende map bestaat niet / parent folder does not exist", err=True)
         sys.exit(2)
     names = file_names([job.path for job in job_list], extension, reserved=(overview,) if overview else ())
+    protect_inputs(job.path for job in job_list)
+    for name in names + ([overview] if overview else []):  # before any work: nothing over an input or a device
+        problem = target_problem(inside(folder, name))
+        if problem:
+            fail(problem)
+    with folder_lock(folder):
+        remove_leftovers(folder, names + ([overview] if overview else []))
+        return _write_folder(job_list, folder, names, jobs, overview=overview, label=label, lang=lang, day=day)
+
+
+def _write_folder(job_list: list, folder: Path, names: list[str], jobs: int, *, overview: str | None,
+                  label: str | None, lang: str, day) -> tuple[list[Path], list]:
+    from engine.report.batch import Failed, inside, render_overview
+
     written: list[Path] = []
     failed: list[Failed] = []
     rows = []
@@ -121,6 +185,10 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
         if isinstance(result, Failed):
             failed.append(result)
             report_failure(result)
+            stale = inside(folder, names[index])  # an older report of this proposal would look current
+            with signals_held():
+                if stale.is_file() and not stale.is_symlink():
+                    stale.unlink()
             return
         target = inside(folder, names[index])
         with signals_held():

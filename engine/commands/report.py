@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from .batch import finish, is_folder_target, write_folder
-from .common import EXIT_CODES, LANGS, date_option, fail, guarded, load_all, parse_day, region_options, rules_root, write_output
+from .common import (EXIT_CODES, LANGS, check_target, date_option, fail, guarded, load_all, parse_day, protect_inputs,
+                     region_options, rules_root, write_output)
 
 FORMATS = ("html", "markdown", "docx")
 
@@ -32,12 +33,14 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
     from engine.report import EXTENSIONS
     from engine.report.batch import OVERVIEW_NAMES, Job
 
+    protect_inputs(paths)
     if output in (None, "-") and len(paths) > 1:
         fail(f"{len(paths)} voorstellen: geef een map met --output / several proposals need --output DIR/ "
              f"(bijv. --output rapporten/)")
     if not _is_directory_target(output, len(paths)):
         if output in (None, "-") and fmt == "docx":
             fail("--format docx: geef een bestand met --output / give a file with --output (bijv. advies.docx)")
+        check_target(output)
         from engine.pipeline import advise_loaded
         from engine.report import build_report
         from engine.report.batch import rendered
