@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from engine.commands.common import (EXIT_CODES, LANGS, check_target, date_option, fail, guarded, load_all,
-                                    parse_day, protect_inputs, region_options, rules_root, write_output)
+                                    parse_day, protect_inputs, region_options, rules_root, say, write_output)
+from engine.render.escape import message_text
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -111,7 +112,7 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
         written, failed = write_folder(job_list, Path(output), ADVICE_EXTENSIONS[fmt], jobs,
                                        label="adviezen / advice")
         if written:
-            click.echo(f"{len(written)} adviezen geschreven in / advice files written to {Path(output)}", err=True)
+            say(f"{len(written)} adviezen geschreven in / advice files written to {Path(output)}")
         finish(failed, len(job_list))
         return
     if len(job_list) == 1:  # one proposal: bad input exits before anything is written
@@ -153,7 +154,7 @@ def validate(proposals, region, rules_dir, date_):
     """
     loaded = load_all(proposals, region, parse_day(date_), rules_root(rules_dir))
     for lp in loaded:
-        click.echo(f"{lp.document.name}: geldig voorstel / valid proposal ({lp.ruleset.meta.id})")
+        click.echo(message_text(f"{lp.document.name}: geldig voorstel / valid proposal ({lp.ruleset.meta.id})"))
 
 
 @main.command()

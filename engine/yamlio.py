@@ -265,6 +265,9 @@ def _only_comments(text: str) -> bool:
 
 def _decode(shown: str, raw: bytes) -> str:
     """The text of a file, or an InputError saying why it is not UTF-8 text."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: the same first two bytes
+        raise InputError([Problem(shown, "UTF-32-tekst; verwacht UTF-8 / UTF-32 text; expected UTF-8", line=1,
+                                  column=1, suggestion="sla het bestand op als UTF-8 / save the file as UTF-8")])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(shown, "UTF-16-tekst; verwacht UTF-8 / UTF-16 text; expected UTF-8", line=1,
                                   column=1, suggestion="sla het bestand op als UTF-8 / save the file as UTF-8")])

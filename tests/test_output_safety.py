@@ -198,3 +198,22 @@ def test_a_rerun_removes_the_report_of_a_proposal_that_now_fails_and_old_temp_fi
     assert ".iets-anders.txt.abcd_123.tmp" in names, "only the temporary files of this run's names are removed"
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert 'href="p.html"' in index and 'href="q.html"' not in index
+
+
+# --- valid input, ordinary output: never a traceback ---------------------------------------------------------
+
+def test_a_title_over_word_s_property_limit_gives_a_docx(work):
+    import zipfile
+
+    text = (work / "p.yaml").read_text(encoding="utf-8")
+    title = "Samenwerking " * 40
+    lines = text.splitlines()
+    lines[[i for i, line in enumerate(lines) if line.startswith("title:")][0]] = f"title: {title.strip()}"
+    (work / "lang.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _cli("report", "lang.yaml", "--format", "docx", "-o", "lang.docx", cwd=work)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(work / "lang.docx") as docx:
+        core = docx.read("docProps/core.xml").decode("utf-8")
+        body = docx.read("word/document.xml").decode("utf-8")
+    assert "Samenwerking Samenwerking" in core and "\u2026" in core  # shortened in the properties
+    assert body.count("Samenwerking") >= 40  # in full in the document

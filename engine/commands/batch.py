@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import click
 
-from .common import Interrupted, cannot_write, fail, protect_inputs, signals_held, target_problem, write_output
+from .common import Interrupted, cannot_write, fail, say, protect_inputs, signals_held, target_problem, write_output
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
 
@@ -85,7 +85,7 @@ def finish(failed: list, total: int) -> None:
     lines = [f"\nSamenvatting / summary: {done} van {total} voorstellen verwerkt / of {total} proposals done; "
              f"{len(failed)} mislukt / failed:"]
     lines += [f"  - {f.path}" for f in failed]
-    click.echo("\n".join(lines), err=True)
+    say("\n".join(lines))
     sys.exit(max(f.code for f in failed))
 
 
@@ -95,10 +95,10 @@ def _reporter() -> Callable:
 
     def report(result) -> None:
         if result.message in seen:
-            click.echo(f"{result.path}: dezelfde fout als hierboven / same error as above", err=True)
+            say(f"{result.path}: dezelfde fout als hierboven / same error as above")
             return
         seen.add(result.message)
-        click.echo(("\n" if sys.stderr.isatty() else "") + result.message, err=True)
+        say(("\n" if sys.stderr.isatty() else "") + result.message)
     return report
 
 
@@ -156,10 +156,10 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
     from engine.report.batch import file_names, inside
 
     if folder.exists() and not folder.is_dir():
-        click.echo(f"{folder}: is een bestand, geen map / is a file, not a folder", err=True)
+        say(f"{folder}: is een bestand, geen map / is a file, not a folder")
         sys.exit(2)
     if not folder.parent.exists():
-        click.echo(f"{folder}: bovenliggende map bestaat niet / parent folder does not exist", err=True)
+        say(f"{folder}: bovenliggende map bestaat niet / parent folder does not exist")
         sys.exit(2)
     names = file_names([job.path for job in job_list], extension, reserved=(overview,) if overview else ())
     protect_inputs(job.path for job in job_list)

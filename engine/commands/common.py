@@ -21,6 +21,7 @@ import errno
 import functools
 import io
 import os
+import re
 import signal
 import stat
 import sys
@@ -104,8 +105,16 @@ def _signal_handlers() -> Iterator[None]:
 
 
 def fail(problems_text: str, code: int = EXIT_INPUT) -> None:
-    click.echo(problems_text, err=True)
+    """The message on stderr (control characters and bidi overrides shown escaped) and the exit code."""
+    say(problems_text)
     sys.exit(code)
+
+
+def say(text: str) -> None:
+    """A message on stderr, safe for a terminal: a file name or option value cannot steer it."""
+    from engine.render.escape import message_text
+
+    click.echo(message_text(text), err=True)
 
 
 def guarded(func: Callable) -> Callable:
@@ -267,6 +276,8 @@ def parse_day(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # fromisoformat also takes 20250601 and 2025-W22-7
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"--date: '{value}' is geen datum / is not a date (verwacht / expected: JJJJ-MM-DD, bijv. 2025-06-01)")

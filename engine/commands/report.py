@@ -16,7 +16,7 @@ import click
 
 from .batch import finish, is_folder_target, write_folder
 from .common import (EXIT_CODES, LANGS, check_target, date_option, fail, guarded, load_all, parse_day, protect_inputs,
-                     region_options, rules_root, write_output)
+                     region_options, rules_root, say, write_output)
 
 FORMATS = ("html", "markdown", "docx")
 
@@ -55,8 +55,8 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
     written, failed = write_folder(job_list, Path(output), EXTENSIONS[fmt], jobs, overview=OVERVIEW_NAMES[fmt],
                                    label="rapporten / reports", lang=lang, day=day)
     if written:
-        click.echo(f"{len(written) - 1} rapporten en overzicht geschreven in / reports and overview written to "
-                   f"{Path(output)}", err=True)
+        say(f"{len(written) - 1} rapporten en overzicht geschreven in / reports and overview written to "
+            f"{Path(output)}")
     finish(failed, len(paths))
     return written
 
