@@ -80,8 +80,9 @@ def main() -> None:
               show_default=True)
 @click.option("--output", "-o", default=None,
               help="Schrijf naar dit bestand, of naar deze map (eindigend op /): één bestand per voorstel.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Aantal processen bij meerdere voorstellen / number of processes.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Aantal processen bij 16 of meer voorstellen (standaard en maximum: het aantal processoren) "
+                   "/ number of processes for 16 or more proposals (default and maximum: the number of CPUs).")
 @guarded
 def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
     """Geef een beredeneerd advies op een of meer voorstellen (YAML of JSON).

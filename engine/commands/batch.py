@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import click
 
-from .common import Interrupted, cannot_write, fail, say, protect_inputs, signals_held, target_problem, write_output
+from .common import Interrupted, cannot_write, fail, pending_signal, say, protect_inputs, signals_held, target_problem, write_output
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
 
@@ -40,30 +40,64 @@ def _worker_init() -> None:
             pass
 
 
-def run_jobs(job_list: list, jobs: int, take: Callable, label: str | None = None) -> None:
-    """Run every job and hand each result, in input order, to ``take(index, result)``."""
+POOL_FROM = 16  # proposals: a smaller batch runs in one process (starting workers costs more than it saves)
+
+
+def available_cpus() -> int:
+    """The processors this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(jobs: int | None, count: int) -> int:
+    """How many processes a batch of ``count`` proposals uses: ``--jobs`` (default: every processor), never more
+    than there are processors or proposals, and one for a batch smaller than :data:`POOL_FROM`."""
+    if count < POOL_FROM:
+        return 1
+    return max(1, min(jobs or available_cpus(), available_cpus(), count))
+
+
+def run_jobs(job_list: list, jobs: int | None, take: Callable, label: str | None = None) -> None:
+    """Run every job and hand each result, in input order, to ``take(index, result)``.
+
+    With a pool, SIGINT/SIGTERM only set a flag (:func:`signals_held`) that the loop checks between
+    results: a handler that raised inside ``pool.imap`` while its iterator held a lock could leave
+    ``pool.terminate()`` waiting for ever.
+    """
     from engine.report.batch import run_job
+
+    workers = worker_count(jobs, len(job_list))
 
     def run(bar=None) -> None:
         pool = None
         try:
-            if jobs <= 1 or len(job_list) <= 1:
-                results = map(run_job, job_list)
-            else:
-                import multiprocessing
+            if workers <= 1:
+                for index, result in enumerate(map(run_job, job_list)):
+                    take(index, result)
+                    if bar is not None:
+                        bar.update(1)
+                return
+            import multiprocessing
 
-                # spawn: each worker starts clean and compiles its own rule engine.
-                with signals_held():  # a pool that is half started cannot be stopped cleanly
-                    pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(job_list)),
-                                                                      initializer=_worker_init)
+            # spawn: each worker starts clean and compiles its own rule engine.
+            with signals_held():  # a pool that is half started cannot be stopped cleanly
+                pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init)
+            with signals_held():  # a signal now only sets a flag; leaving this block raises Interrupted
                 results = pool.imap(run_job, job_list, chunksize=1)
-            for index, result in enumerate(results):
-                take(index, result)
-                if bar is not None:
-                    bar.update(1)
-            if pool is not None:
-                pool.close()
-                pool.join()
+                index = 0
+                while index < len(job_list) and pending_signal() is None:
+                    try:
+                        result = results.next(timeout=0.1)
+                    except multiprocessing.TimeoutError:
+                        continue
+                    take(index, result)
+                    index += 1
+                    if bar is not None:
+                        bar.update(1)
+            pool.close()
+            pool.join()
         except BaseException:
             if pool is not None:
                 pool.terminate()  # SIGTERM to every worker
@@ -150,7 +184,7 @@ def remove_leftovers(folder: Path, names: list[str]) -> None:
                 os.unlink(entry.path)
 
 
-def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, overview: str | None = None,
+def write_folder(job_list: list, folder: Path, extension: str, jobs: int | None, *, overview: str | None = None,
                  label: str | None = None, lang: str = "nl", day=None) -> tuple[list[Path], list]:
     """One file per proposal in ``folder`` (plus an overview), written as each is ready; returns (written, failed)."""
     from engine.report.batch import file_names, inside
@@ -172,7 +206,7 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
         return _write_folder(job_list, folder, names, jobs, overview=overview, label=label, lang=lang, day=day)
 
 
-def _write_folder(job_list: list, folder: Path, names: list[str], jobs: int, *, overview: str | None,
+def _write_folder(job_list: list, folder: Path, names: list[str], jobs: int | None, *, overview: str | None,
                   label: str | None, lang: str, day) -> tuple[list[Path], list]:
     from engine.report.batch import Failed, inside, render_overview
 
@@ -215,7 +249,7 @@ def _write_folder(job_list: list, folder: Path, names: list[str], jobs: int, *, 
     return written, failed
 
 
-def collect(job_list: list, jobs: int, label: str | None = None) -> tuple[list, list]:
+def collect(job_list: list, jobs: int | None, label: str | None = None) -> tuple[list, list]:
     """Every result in input order, for output that goes into one file; returns (rendered, failed)."""
     from engine.report.batch import Failed
 

@@ -74,6 +74,11 @@ def _on_signal(signum: int, _frame) -> None:
     raise Interrupted(signum)
 
 
+def pending_signal() -> int | None:
+    """A SIGINT/SIGTERM that arrived while signals were held, not yet acted on."""
+    return _pending
+
+
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT/SIGTERM back until the block is done (a file is then complete, or not there at all)."""

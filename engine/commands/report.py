@@ -28,7 +28,7 @@ def _is_directory_target(output: str | None, count: int) -> bool:
 
 
 def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, day: dt.date,
-                  region: str | None = None, rules_dir: str | None = None, jobs: int = 1) -> list[Path]:
+                  region: str | None = None, rules_dir: str | None = None, jobs: int | None = None) -> list[Path]:
     """Write the reports of ``paths``; returns the files written, exits 2/3 after the batch when a file failed."""
     from engine.report import EXTENSIONS
     from engine.report.batch import OVERVIEW_NAMES, Job
@@ -70,8 +70,9 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
               help="html (één zelfstandig bestand), markdown of docx (Word).")
 @click.option("--output", "-o", default=None,
               help="Bestand, of map (eindigend op /) bij meerdere voorstellen; HTML en Markdown mogen naar het scherm.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Aantal processen bij meerdere voorstellen / number of processes.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Aantal processen bij 16 of meer voorstellen (standaard en maximum: het aantal processoren) "
+                   "/ number of processes for 16 or more proposals (default and maximum: the number of CPUs).")
 @guarded
 def report(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
     """Schrijf een bestuursvoorstel (advies) per voorstel: HTML, Markdown of Word.
