@@ -14,8 +14,9 @@ from pathlib import Path
 
 import click
 
-from engine.commands.common import (EXIT_CODES, LANGS, date_option, fail, guarded, load_all, parse_day,
-                                    region_options, rules_root, write_output)
+from engine.commands.common import (EXIT_CODES, LANGS, check_target, date_option, fail, guarded, load_all,
+                                    parse_day, protect_inputs, region_options, rules_root, say, write_output)
+from engine.render.escape import message_text
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -79,8 +80,9 @@ def main() -> None:
               show_default=True)
 @click.option("--output", "-o", default=None,
               help="Schrijf naar dit bestand, of naar deze map (eindigend op /): één bestand per voorstel.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Aantal processen bij meerdere voorstellen / number of processes.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Aantal processen bij 16 of meer voorstellen (standaard en maximum: het aantal processoren) "
+                   "/ number of processes for 16 or more proposals (default and maximum: the number of CPUs).")
 @guarded
 def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
     """Geef een beredeneerd advies op een of meer voorstellen (YAML of JSON).
@@ -92,6 +94,10 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
       gemeld en overgeslagen, de andere worden wel getoetst en geschreven.
     """
     day = parse_day(date_)
+    protect_inputs(proposals)
+    from engine.commands.batch import is_folder_target
+    if not is_folder_target(output) and (fmt not in ("html", "docx") or len(proposals) == 1):
+        check_target(output)  # before any work: a device, symlink or input is refused, not replaced
     if fmt in ("html", "docx"):
         from engine.commands.report import write_reports
         write_reports(list(proposals), fmt=fmt, output=output, lang=lang, day=day, region=region,
@@ -100,14 +106,14 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
     from engine.commands.batch import collect, finish, is_folder_target, write_folder
     from engine.report.batch import ADVICE_EXTENSIONS, Job
 
-    colour = output in (None, "-") and fmt == "text" and sys.stdout.isatty()
+    colour = output in (None, "-") and fmt == "text" and sys.stdout is not None and sys.stdout.isatty()
     job_list = [Job(path=p, fmt=fmt, lang=lang, day=day, region=region, rules_root=rules_dir, kind="advice",
                     colour=colour) for p in proposals]
     if is_folder_target(output):
         written, failed = write_folder(job_list, Path(output), ADVICE_EXTENSIONS[fmt], jobs,
                                        label="adviezen / advice")
         if written:
-            click.echo(f"{len(written)} adviezen geschreven in / advice files written to {Path(output)}", err=True)
+            say(f"{len(written)} adviezen geschreven in / advice files written to {Path(output)}")
         finish(failed, len(job_list))
         return
     if len(job_list) == 1:  # one proposal: bad input exits before anything is written
@@ -149,7 +155,7 @@ def validate(proposals, region, rules_dir, date_):
     """
     loaded = load_all(proposals, region, parse_day(date_), rules_root(rules_dir))
     for lp in loaded:
-        click.echo(f"{lp.document.name}: geldig voorstel / valid proposal ({lp.ruleset.meta.id})")
+        click.echo(message_text(f"{lp.document.name}: geldig voorstel / valid proposal ({lp.ruleset.meta.id})"))
 
 
 @main.command()

@@ -238,7 +238,10 @@ def render_text(ruleset: RuleSet, lang: str = "nl") -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+    """Rule text as Markdown that shows as exactly that text (no raw HTML, links or emphasis), as in the reports."""
+    from .render.escape import md_inline
+
+    return md_inline(text)
 
 
 def render_markdown(ruleset: RuleSet, lang: str = "nl") -> str:

@@ -162,6 +162,9 @@ def _check_value(spec: FactSpec, op: str, value: Any) -> Any:
                                  f"'{op}' needs a number fact")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConditionError(f"'{op}' bij '{spec.path}' verwacht een getal, niet {value!r} / expects a number")
+        if value != value or value in (float("inf"), float("-inf")):  # NaN compares false with everything
+            raise ConditionError(f"'{op}' bij '{spec.path}' verwacht een eindig getal, niet {value!r} / expects a "
+                                 f"finite number", "gebruik een gewoon getal, bijv. 1000 / use a plain number")
         return value
     if spec.kind == "number":
         raise ConditionError(f"'{spec.path}' is een getal: gebruik gt/ge/lt/le of known / is a number fact")

@@ -39,11 +39,15 @@ class Problem:
             text += f" (verwacht / expected: {self.expected})"
         if self.suggestion:
             text += f" — {self.suggestion}"
-        return text.translate(_LINE_BREAKS)  # one line per problem, whatever a name or value holds
+        # One line per problem, whatever a name or value holds, and nothing that steers a terminal.
+        return text.translate(_LINE_BREAKS).translate(_UNSAFE)
 
 
 # Every character str.splitlines() (and some terminals) break a line at, shown escaped.
 _LINE_BREAKS = {ord(ch): ascii(ch)[1:-1] for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+# Control characters (escape sequences start with them) and bidi overrides, shown escaped.
+_UNSAFE = {i: ascii(chr(i))[1:-1] for i in [*range(0x00, 0x09), *range(0x0e, 0x20), *range(0x7f, 0xa0),
+                                             *range(0x202a, 0x202f), *range(0x2066, 0x206a)]}
 
 
 @dataclass

@@ -14,10 +14,13 @@ not false. Dutch answers (``ja``, ``nee``, ``weet ik niet``, …) are accepted.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+import unicodedata
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 UNKNOWN = "unknown"
 
@@ -101,7 +104,26 @@ def _not_a_number(value: Any) -> Any:
     return value
 
 
-ProposalDate = Annotated[dt.date, BeforeValidator(_not_a_number)]
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a proposal date outside these years is a typing error
+
+
+def _plausible_date(value: dt.date) -> dt.date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"datum niet aannemelijk / implausible date (verwacht / expected: een datum tussen / a date "
+                         f"between {FIRST_YEAR} en / and {LAST_YEAR})")
+    return value
+
+
+def _visible_title(value: str) -> str:
+    """A title of only spaces and invisible characters (zero-width space, bidi marks) says nothing."""
+    visible = "".join(ch for ch in value if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Mn"))
+    if len(visible) < 3:
+        raise ValueError("titel zonder zichtbare tekst / title without visible text (verwacht / expected: ten minste "
+                         "3 zichtbare tekens / at least 3 visible characters)")
+    return value
+
+
+ProposalDate = Annotated[dt.date, BeforeValidator(_not_a_number), AfterValidator(_plausible_date)]
 
 
 class Section(BaseModel):
@@ -199,11 +221,46 @@ class Legal(Section):
     criteria: LegalCriteria = Field(default_factory=LegalCriteria)
 
 
+MAX_AMOUNT = 1e12  # euros a year: more than every municipal budget together, so a typing error
+_DUTCH_NUMBER = re.compile(r"\s*[-+]?\s*(€\s*)?\d{1,3}(\.\d{3})+(,\d+)?\s*|\s*[-+]?\s*(€\s*)?\d+,\d+\s*")
+
+
+def _amount_as_written(value: Any) -> Any:
+    """An amount is a plain number: ``true`` would be read as 1 and ``"-85.000"`` (Dutch thousands) as -85."""
+    if isinstance(value, bool):
+        raise ValueError("true/false is geen bedrag / is not an amount (verwacht / expected: een bedrag in euro's, "
+                         "bijv. / e.g. amount_eur: -85000)")
+    if isinstance(value, str) and _DUTCH_NUMBER.fullmatch(value):
+        plain = value.replace("€", "").replace(" ", "").replace(".", "").replace(",", ".")
+        raise ValueError(f"bedrag in Nederlandse notatie met punten of komma / amount in Dutch notation with dots or a "
+                         f"comma (verwacht / expected: amount_eur: {plain}, zonder scheidingstekens en aanhalingstekens "
+                         f"/ without separators or quotes)")
+    return value
+
+
+def _plausible_amount(value: Optional[float]) -> Optional[float]:
+    if value is not None and (not math.isfinite(value) or abs(value) > MAX_AMOUNT):
+        raise ValueError("bedrag is niet aannemelijk / amount is implausible (verwacht / expected: ten hoogste "
+                         "1.000.000.000.000 euro per jaar / at most 10^12 euros a year)")
+    return value
+
+
+Amount = Annotated[Optional[float], BeforeValidator(_amount_as_written), AfterValidator(_plausible_amount)]
+HOURS_IN_A_WEEK = 168
+
+
+def _hours(value: Optional[float]) -> Optional[float]:
+    if value is not None and value > HOURS_IN_A_WEEK:
+        raise ValueError(f"meer uren dan een week heeft / more hours than a week has (verwacht / expected: ten hoogste "
+                         f"/ at most {HOURS_IN_A_WEEK})")
+    return value
+
+
 class FinancialEffect(Judgement):
     """One financial effect: direction, optional amount in euros, and a note."""
 
     effect: Effect = Field(UNKNOWN, description="better / neutral / worse / unknown")
-    amount_eur: Optional[float] = Field(None, description="Bedrag in euro's per jaar (positief = voordeel)")
+    amount_eur: Amount = Field(None, description="Bedrag in euro's per jaar (positief = voordeel)")
     note: Optional[str] = None
 
 
@@ -231,7 +288,8 @@ class Capacity(Section):
 
     sufficient: Answer = Field(UNKNOWN, **q("Is er voldoende capaciteit voor bemensing van de samenwerking?",
                                             "Is there enough staffing capacity for the collaboration?"))
-    hours_per_week: Optional[float] = Field(None, ge=0, description="Benodigde uren per week")
+    hours_per_week: Annotated[Optional[float], AfterValidator(_hours)] = Field(None, ge=0,
+                                                                              description="Benodigde uren per week")
     fte: Optional[float] = Field(None, ge=0, description="Benodigde formatie in fte")
     note: Optional[str] = None
 
@@ -291,7 +349,8 @@ class Governance(Section):
 class ProposalBase(Section):
     """Fields every proposal has, whatever the region."""
 
-    title: str = Field(..., min_length=3, description="Titel van het voorstel")
+    title: Annotated[str, AfterValidator(_visible_title)] = Field(..., min_length=3,
+                                                                  description="Titel van het voorstel")
     submitter: str = Field(..., min_length=2, description="Indiener (naam, functie, organisatie)")
     date: ProposalDate = Field(..., description="Datum van het voorstel (JJJJ-MM-DD)")
     region: Optional[str] = Field(None, description="Regel-set (regio) waartegen getoetst wordt, bijv. de map onder rules/")

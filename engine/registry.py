@@ -130,6 +130,9 @@ def _choose(region: str | None, day: dt.date, root: Path | None, origin: str) ->
                                                  "/ set 'region:' in the proposal or use --region")])
     candidates = [i for i in found if i.meta is not None and i.meta.region == region]
     if not candidates:
+        for i in broken:  # the region's own rule set has a broken header: name that file, not "unknown region"
+            if i.folder.name == region:
+                return _load(i.folder)
         problems = [Problem(origin, f"onbekende regio '{region}' / unknown region", expected=" | ".join(names),
                             suggestion=did_you_mean(region, names))]
         problems += [_folder_named(i, region) for i in found if i.meta is not None and i.folder.name == region]

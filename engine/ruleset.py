@@ -25,7 +25,7 @@ from .errors import Problem, RuleError, did_you_mean, display_path, join_loc
 from .facts import FactSpec, catalogue
 from .problems import problems_from
 from .proposal import proposal_model
-from .yamlio import LoadedDocument, load_document
+from .yamlio import LoadedDocument, NotRegular, load_document, read_regular
 
 OUTCOMES = ("participate", "participate_provided", "handle_at_lower_scale", "insufficient_information", "decline")
 ROLES = ("reason", "condition", "caveat", "next_step", "missing", "route")
@@ -124,6 +124,15 @@ class RuleSetMeta(_Strict):
     vocabulary: Vocabulary = Field(default_factory=Vocabulary)
     steps: list[Step]
     outcome_texts: dict[str, Text] = Field(default_factory=dict)
+
+    @field_validator("valid_until")
+    @classmethod
+    def _after_start(cls, value: Optional[dt.date], info: Any) -> Optional[dt.date]:
+        start = info.data.get("valid_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"valid_until ({value.isoformat()}) ligt vóór valid_from ({start.isoformat()}) / "
+                             f"lies before valid_from")
+        return value
 
     @field_validator("steps")
     @classmethod
@@ -231,8 +240,57 @@ class RuleSet:
 
     @cached_property
     def source_text(self) -> str | None:
-        p = self.folder / self.meta.source.path
-        return p.read_text(encoding="utf-8") if p.exists() else None
+        """The source document's text; a rule set loaded by :func:`load_ruleset` has always checked it."""
+        return read_source(self.folder, self.meta.source.path)
+
+
+SOURCE_MAX_BYTES = 4 * 1024 * 1024  # a regiovisie as text is some tens of kilobytes
+
+
+def read_source(folder: Path, relative: str, shown: str = "ruleset.yaml", **where: Any) -> str:
+    """The text of a rule set's source document, or a RuleError saying why it cannot be the source.
+
+    It must lie inside the rule set folder (no ``..`` or absolute path, no
+    symlink pointing out), be a regular file (a FIFO would block for ever)
+    of at most :data:`SOURCE_MAX_BYTES`, and be UTF-8 text.
+    """
+    def problem(message: str, suggestion: str) -> RuleError:
+        return RuleError([Problem(shown, message, field="source.path", suggestion=suggestion, **where)])
+
+    base = Path(folder).resolve()
+    try:
+        target = (base / relative).resolve()
+    except (OSError, ValueError, RuntimeError):
+        raise problem(f"'{relative}': ongeldig pad / invalid path", "geef een pad binnen de regelset-map / give a "
+                      "path inside the rule set folder")
+    if Path(relative).is_absolute() or (target != base and base not in target.parents):
+        raise problem(f"'{relative}' ligt buiten de regelset-map / lies outside the rule set folder",
+                      "zet de bron in de map bron/ van de regelset / put the source in the rule set's bron/ folder")
+    try:
+        raw = read_regular(target, SOURCE_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise problem(f"brondocument '{relative}' bestaat niet / source document does not exist",
+                      "zet het brondocument terug of corrigeer het pad / restore the source or correct the path")
+    except IsADirectoryError:
+        raise problem(f"'{relative}' is een map, geen bestand / is a folder, not a file",
+                      "geef het pad van het tekstbestand / give the path of the text file")
+    except NotRegular:
+        raise problem(f"'{relative}' is geen gewoon bestand (apparaat, FIFO of socket) / is not a regular file",
+                      "geef een gewoon tekstbestand / give a regular text file")
+    except OSError as exc:
+        raise problem(f"'{relative}': kan niet lezen / cannot read ({exc.strerror})",
+                      "controleer de leesrechten / check the read permissions")
+    if len(raw) > SOURCE_MAX_BYTES:
+        raise problem(f"brondocument '{relative}' is te groot / source document is too large (maximum "
+                      f"{SOURCE_MAX_BYTES // (1024 * 1024)} MB)", "gebruik de tekst van de visie zelf / use the "
+                      "text of the vision document itself")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise problem(f"brondocument '{relative}' is geen geldige UTF-8-tekst / source document is not valid UTF-8 "
+                      f"text (byte 0x{raw[exc.start]:02x} op positie / at offset {exc.start})",
+                      "sla het brondocument op als UTF-8 / save the source document as UTF-8")
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _at(doc: LoadedDocument, loc: tuple) -> dict[str, int | None]:
@@ -252,6 +310,7 @@ def load_ruleset(folder: str | Path) -> RuleSet:
         raise RuleError(problems_from(doc, RuleSetMeta, exc))
     files: dict[str, bytes] = {"ruleset.yaml": doc.raw}
     ruleset = RuleSet(folder=folder, meta=meta, rules=[], files=files)
+    ruleset.__dict__["source_text"] = read_source(folder, meta.source.path, doc.name, **_at(doc, ("source", "path")))
     specs = ruleset.facts
     step_ids = [s.id for s in meta.steps]
     problems: list[Problem] = []

@@ -56,10 +56,13 @@ def validate_document(doc: LoadedDocument, *, region: str | None = None, day: dt
     try:
         ruleset = choose(region, day, rules_root, origin="--region")
     except InputError:
-        if not (named and region == named):
+        if region is None:  # no region anywhere: name the file, so a batch shows which proposal lacks one
+            ruleset = choose(region, day, rules_root, origin=f"{doc.name}: --region")
+        elif not (named and region == named):
             raise
-        # Only a problem names where the region came from: find that line only then.
-        ruleset = choose(region, day, rules_root, origin=doc.where(("region",)))
+        else:
+            # Only a problem names where the region came from: find that line only then.
+            ruleset = choose(region, day, rules_root, origin=doc.where(("region",)))
     model = ruleset.model
     try:
         proposal = model.model_validate(doc.data)

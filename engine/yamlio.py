@@ -15,6 +15,7 @@ aliases expanded, text length). A UTF-8 byte order mark is accepted.
 from __future__ import annotations
 
 import re
+import os
 import stat
 from dataclasses import dataclass
 from functools import cached_property
@@ -164,6 +165,46 @@ def _too_large(shown: str, size: int | None) -> InputError:
                                           "is / a proposal is a few kilobytes; check this is the right file")])
 
 
+class NotRegular(OSError):
+    """The path is a FIFO, device or socket: opening or reading it could block or never end."""
+
+
+def read_regular(path: str | Path, limit: int, size_hint: int = 0) -> bytes:
+    """At most ``limit`` bytes of a regular file; anything else is refused before a single byte is read.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a
+    writer for ever) and checked again on the open descriptor, so a file
+    swapped for a FIFO between the check and the open is refused too.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegular(f"{path}: not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            # The size just found is a good guess (a buffer of the limit for a file of a few kB costs more than
+            # reading it); a file that grew meanwhile is read on, to at most ``limit`` bytes in all.
+            guess = min(size_hint + 1, limit) if size_hint else limit
+            raw = fh.read(guess)
+            if len(raw) >= guess and guess < limit:
+                raw += fh.read(limit - len(raw))
+        return raw
+    finally:
+        os.close(fd)
+
+
+def not_regular(shown: str) -> InputError:
+    """The message for an input that is a FIFO, device or socket instead of a file."""
+    return InputError([Problem(shown, "geen gewoon bestand (apparaat, FIFO of socket) / not a regular file (device, "
+                                      "FIFO or socket)",
+                               suggestion="geef een gewoon bestand op / give a regular file")])
+
+
 def load_document(path: str | Path, *, what: str = "bestand") -> LoadedDocument:
     """Load one YAML/JSON file, turning every read or syntax problem into an InputError.
 
@@ -181,16 +222,14 @@ def load_document(path: str | Path, *, what: str = "bestand") -> LoadedDocument:
         raise InputError([Problem(display_path(p), f"kan niet lezen / cannot read: {exc.strerror}")])
     if stat.S_ISDIR(info.st_mode):
         raise InputError([Problem(display_path(p), "dit is een map, geen bestand / this is a folder, not a file")])
-    if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
+    if not stat.S_ISREG(info.st_mode):
+        raise not_regular(display_path(p))
+    if info.st_size > MAX_BYTES:
         raise _too_large(display_path(p), info.st_size)
     try:
-        with p.open("rb") as fh:
-            # The size just found is a good guess (a buffer of MAX_BYTES for a file of a few kB costs more
-            # than reading it); a file that grew meanwhile is read on, to at most MAX_BYTES + 1 bytes in all.
-            guess = info.st_size + 1 if stat.S_ISREG(info.st_mode) else MAX_BYTES + 1
-            raw = fh.read(guess)
-            if len(raw) >= guess and guess <= MAX_BYTES:
-                raw += fh.read(MAX_BYTES + 1 - len(raw))
+        raw = read_regular(p, MAX_BYTES + 1, size_hint=info.st_size)
+    except NotRegular:
+        raise not_regular(display_path(p))
     except PermissionError as exc:
         raise InputError([Problem(display_path(p), f"kan niet lezen / cannot read: {exc.strerror}",
                                   suggestion="controleer de leesrechten van het bestand / check the file's read "
@@ -226,6 +265,9 @@ def _only_comments(text: str) -> bool:
 
 def _decode(shown: str, raw: bytes) -> str:
     """The text of a file, or an InputError saying why it is not UTF-8 text."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: the same first two bytes
+        raise InputError([Problem(shown, "UTF-32-tekst; verwacht UTF-8 / UTF-32 text; expected UTF-8", line=1,
+                                  column=1, suggestion="sla het bestand op als UTF-8 / save the file as UTF-8")])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(shown, "UTF-16-tekst; verwacht UTF-8 / UTF-16 text; expected UTF-8", line=1,
                                   column=1, suggestion="sla het bestand op als UTF-8 / save the file as UTF-8")])

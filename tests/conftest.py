@@ -59,9 +59,11 @@ def two_versions(tmp_path):
     return root
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run the installed command line as a user would, in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, capture_output=True, text=True)
+def run_cli(*args: str, cwd: Path = ROOT, timeout: float | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Run the installed command line as a user would, in a subprocess (a hang fails after ``timeout`` s)."""
+    if "stdout" not in kwargs:
+        kwargs["capture_output"] = True
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd, text=True, timeout=timeout, **kwargs)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -60,8 +61,11 @@ def _run(folder: Path, name: str, command: str) -> Run:
     start = time.perf_counter()
     proc = subprocess.Popen([*_program(), command, name, "--date", DAY], cwd=folder, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
+    killer = threading.Timer(60, proc.kill)  # an input that is waited on (a FIFO) fails the test, not hangs it
+    killer.start()
     out, err = proc.stdout.read(), proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
+    killer.cancel()
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stdout.close()
@@ -71,7 +75,7 @@ def _run(folder: Path, name: str, command: str) -> Run:
 
 
 def _generate(folder: Path) -> None:
-    """The files not committed: a 50 MB proposal (real YAML text) and an unreadable one."""
+    """The files not committed: a 50 MB proposal (real YAML text), an unreadable one, a FIFO and a device."""
     with (folder / "big_50mb.yaml").open("w", encoding="utf-8") as fh:
         fh.write(HEAD + "description: |\n")
         line = "  " + "Een lange beschrijving die zich steeds herhaalt. " * 2 + "\n"
@@ -80,6 +84,8 @@ def _generate(folder: Path) -> None:
             fh.write(line)
             size += len(line)
         fh.truncate(50 * 1024 * 1024)
+    os.mkfifo(folder / "fifo.yaml")  # opening it for reading would wait for a writer for ever
+    (folder / "device.yaml").symlink_to(os.devnull if not Path("/dev/zero").exists() else "/dev/zero")
     unreadable = folder / "unreadable.yaml"
     unreadable.write_text(HEAD, encoding="utf-8")
     unreadable.chmod(0)
@@ -162,14 +168,14 @@ def test_unreadable_file_in_process(tmp_path, monkeypatch):
 
     path = tmp_path / "unreadable.yaml"
     path.write_text(HEAD, encoding="utf-8")
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self, *args, **kwargs):
-        if self.name == "unreadable.yaml":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def refuse(path, *args, **kwargs):
+        if Path(path).name == "unreadable.yaml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     monkeypatch.chdir(tmp_path)
     entry = INDEX["generated"]["unreadable.yaml"]
     for command in COMMANDS:

@@ -10,6 +10,7 @@ duplicate id in one file, an unknown field and a YAML syntax error.)
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -36,6 +37,13 @@ def broken_rules(case: dict, target: Path) -> Path:
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{case['file']} no longer contains {old!r}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if "write" in case:  # a file of the rule set with exact bytes (hex) or a repeated text
+        spec = case["write"]
+        data = (bytes.fromhex(spec["hex"]) if "hex" in spec
+                else (spec["repeat"] * spec["times"]).encode("utf-8"))
+        (folder / spec["path"]).write_bytes(data)
+    if "fifo" in case:  # opening it for reading would block for ever
+        os.mkfifo(folder / case["fifo"])
     return root
 
 
@@ -43,7 +51,7 @@ def broken_rules(case: dict, target: Path) -> Path:
 def test_broken_rule_file_is_reported_before_evaluation(tmp_path, name):
     case = YAML(typ="safe").load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))
     root = broken_rules(case, tmp_path)
-    result = run_cli("evaluate", PROPOSAL, "--rules", str(root), "--date", "2025-06-01", cwd=tmp_path)
+    result = run_cli("evaluate", PROPOSAL, "--rules", str(root), "--date", "2025-06-01", cwd=tmp_path, timeout=60)
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert result.stdout == "", "no advice may be given with a broken rule set"
     assert "Traceback" not in result.stderr and "interne fout" not in result.stderr, result.stderr

@@ -214,3 +214,51 @@ def test_text_output_drops_terminal_escapes_and_json_keeps_the_exact_text(tmp_pa
     assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
     assert terminal_text(title) in text
     assert json.loads(cli("evaluate", str(path), *DAY, "--format", "json"))["proposal"]["title"] == title
+
+
+def test_rule_catalogue_in_markdown_escapes_rule_titles(tmp_path):
+    """A rule title is text in ``rules --format markdown`` too: no raw HTML, no links."""
+    import shutil
+
+    from conftest import RULES
+
+    shutil.copytree(RULES / "foodvalley", tmp_path / "foodvalley")
+    path = tmp_path / "foodvalley" / "10-wettelijk.yaml"
+    text = path.read_text(encoding="utf-8")
+    hostile = '<script>alert(1)</script> [klik](javascript:alert(2)) *vet*'
+    path.write_text(text.replace('nl: "Wettelijk voorgeschreven samenwerking"', f"nl: '{hostile}'", 1), encoding="utf-8")
+    result = run_cli("rules", "--rules", str(tmp_path), "--region", "foodvalley", "--format", "markdown",
+                     "--date", "2025-06-01")
+    assert result.returncode == 0, result.stderr
+    assert not re.search(r"(?<!\\)<script", result.stdout) and not re.search(r"(?<!\\)\]\(javascript:", result.stdout)
+    assert r"\<script\>alert(1)\</script\> \[klik\](javascript:alert(2)) \*vet\*" in result.stdout
+
+
+def test_messages_show_control_characters_and_bidi_overrides_escaped(tmp_path):
+    name = "x\x1b]0;titel\x07\u202eyaml.txt"
+    result = run_cli("evaluate", name, "--date", "2025\x1b[2J", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr and "\x07" not in result.stderr
+    assert r"2025\x1b[2J" in result.stderr
+    result = run_cli("evaluate", name, "--date", "2025-06-01", cwd=tmp_path)
+    assert r"x\x1b]0;titel\x07\u202eyaml.txt: bestand bestaat niet" in result.stderr, result.stderr
+
+
+def test_terminal_text_drops_bidi_overrides():
+    assert terminal_text("abc\u202edef\u2066g") == "abcdefg"
+
+
+def test_html_report_drops_nul_and_esc_from_json_text(tmp_path):
+    data = {"title": "Titel met \u0000NUL en \u001b[2J ESC", "submitter": "Beleidsmedewerker", "date": "2025-05-01",
+            "topic": "Een onderwerp om te toetsen", "region": "foodvalley"}
+    (tmp_path / "p.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli("report", "p.json", "-o", "p.html", "--date", "2025-06-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "p.html").read_bytes()
+    assert b"\x00" not in html and b"\x1b" not in html and b"Titel met NUL en [2J ESC" in html
+
+
+@pytest.mark.parametrize("value", ["20250601", "2025-W22-7", "2025-6-1"])
+def test_date_option_is_only_yyyy_mm_dd(value):
+    result = run_cli("regions", "--date", value)
+    assert result.returncode == 2 and "is geen datum / is not a date" in result.stderr, result.stderr

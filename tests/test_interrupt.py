@@ -150,3 +150,31 @@ def test_workers_die_when_the_main_process_is_killed(copies, tmp_path):
     for path in out.iterdir():
         if not path.name.startswith("."):  # a temporary file may stay after SIGKILL, a half report may not
             assert path.read_bytes().rstrip().endswith(b"</html>"), path.name
+
+
+def test_a_pooled_batch_interrupted_again_and_again_always_stops(copies, tmp_path):
+    """Ctrl-C at a random moment of a pooled batch ends it every time (it once deadlocked in pool.terminate)."""
+    for attempt in range(6):
+        out = tmp_path / f"uit{attempt}"
+        proc = run_until(["report", *copies, *DAY, "--jobs", "2", "--output", f"{out}/"], out, ".html",
+                         1 + attempt % 3)
+        time.sleep(0.02 * attempt)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, stderr = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"attempt {attempt}: the interrupted batch hung")
+        assert proc.returncode == 130, stderr
+        assert "Traceback" not in stderr
+        assert_complete(out)
+
+
+def test_jobs_are_capped_at_the_processors_and_small_batches_run_in_one_process():
+    from engine.commands.batch import POOL_FROM, available_cpus, worker_count
+
+    assert worker_count(64, 2000) == available_cpus()
+    assert worker_count(None, 2000) == available_cpus()
+    assert worker_count(4, POOL_FROM - 1) == 1
+    assert worker_count(1, 2000) == 1
+    assert worker_count(64, POOL_FROM) == min(available_cpus(), POOL_FROM)

@@ -10,17 +10,19 @@ SIGTERM, which the main process sends them when it is interrupted itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import quote
 
 import click
 
-from .common import Interrupted, cannot_write, fail, signals_held, write_output
+from .common import Interrupted, cannot_write, fail, pending_signal, say, protect_inputs, signals_held, target_problem, write_output
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
 
@@ -38,30 +40,64 @@ def _worker_init() -> None:
             pass
 
 
-def run_jobs(job_list: list, jobs: int, take: Callable, label: str | None = None) -> None:
-    """Run every job and hand each result, in input order, to ``take(index, result)``."""
+POOL_FROM = 16  # proposals: a smaller batch runs in one process (starting workers costs more than it saves)
+
+
+def available_cpus() -> int:
+    """The processors this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(jobs: int | None, count: int) -> int:
+    """How many processes a batch of ``count`` proposals uses: ``--jobs`` (default: every processor), never more
+    than there are processors or proposals, and one for a batch smaller than :data:`POOL_FROM`."""
+    if count < POOL_FROM:
+        return 1
+    return max(1, min(jobs or available_cpus(), available_cpus(), count))
+
+
+def run_jobs(job_list: list, jobs: int | None, take: Callable, label: str | None = None) -> None:
+    """Run every job and hand each result, in input order, to ``take(index, result)``.
+
+    With a pool, SIGINT/SIGTERM only set a flag (:func:`signals_held`) that the loop checks between
+    results: a handler that raised inside ``pool.imap`` while its iterator held a lock could leave
+    ``pool.terminate()`` waiting for ever.
+    """
     from engine.report.batch import run_job
+
+    workers = worker_count(jobs, len(job_list))
 
     def run(bar=None) -> None:
         pool = None
         try:
-            if jobs <= 1 or len(job_list) <= 1:
-                results = map(run_job, job_list)
-            else:
-                import multiprocessing
+            if workers <= 1:
+                for index, result in enumerate(map(run_job, job_list)):
+                    take(index, result)
+                    if bar is not None:
+                        bar.update(1)
+                return
+            import multiprocessing
 
-                # spawn: each worker starts clean and compiles its own rule engine.
-                with signals_held():  # a pool that is half started cannot be stopped cleanly
-                    pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(job_list)),
-                                                                      initializer=_worker_init)
+            # spawn: each worker starts clean and compiles its own rule engine.
+            with signals_held():  # a pool that is half started cannot be stopped cleanly
+                pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init)
+            with signals_held():  # a signal now only sets a flag; leaving this block raises Interrupted
                 results = pool.imap(run_job, job_list, chunksize=1)
-            for index, result in enumerate(results):
-                take(index, result)
-                if bar is not None:
-                    bar.update(1)
-            if pool is not None:
-                pool.close()
-                pool.join()
+                index = 0
+                while index < len(job_list) and pending_signal() is None:
+                    try:
+                        result = results.next(timeout=0.1)
+                    except multiprocessing.TimeoutError:
+                        continue
+                    take(index, result)
+                    index += 1
+                    if bar is not None:
+                        bar.update(1)
+            pool.close()
+            pool.join()
         except BaseException:
             if pool is not None:
                 pool.terminate()  # SIGTERM to every worker
@@ -83,7 +119,7 @@ def finish(failed: list, total: int) -> None:
     lines = [f"\nSamenvatting / summary: {done} van {total} voorstellen verwerkt / of {total} proposals done; "
              f"{len(failed)} mislukt / failed:"]
     lines += [f"  - {f.path}" for f in failed]
-    click.echo("\n".join(lines), err=True)
+    say("\n".join(lines))
     sys.exit(max(f.code for f in failed))
 
 
@@ -93,25 +129,87 @@ def _reporter() -> Callable:
 
     def report(result) -> None:
         if result.message in seen:
-            click.echo(f"{result.path}: dezelfde fout als hierboven / same error as above", err=True)
+            say(f"{result.path}: dezelfde fout als hierboven / same error as above")
             return
         seen.add(result.message)
-        click.echo(("\n" if sys.stderr.isatty() else "") + result.message, err=True)
+        say(("\n" if sys.stderr.isatty() else "") + result.message)
     return report
 
 
-def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, overview: str | None = None,
+_TMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")  # what write_output's mkstemp leaves after a kill -9
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """One run at a time writes a batch folder: a second run says so and exits 2 instead of mixing files.
+
+    The lock is an advisory ``flock`` on the folder itself (no lock file to leave behind), released by
+    the system when the process ends however it ends, ``kill -9`` included. A folder this run created
+    and wrote nothing into is removed again.
+    """
+    created = not folder.exists()
+    try:
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        fail(cannot_write(folder, exc))
+        raise  # unreachable
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one run at a time is up to the user
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fail(f"{folder}: wordt al beschreven door een andere run van regiotoets / is being written by another "
+                     f"run of regiotoets — wacht tot die klaar is of kies een andere map / wait for it to finish or "
+                     f"choose another folder")
+        yield
+    finally:
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: nothing was written
+        os.close(fd)
+
+
+def remove_leftovers(folder: Path, names: list[str]) -> None:
+    """Remove the temporary files a killed run left for the files this run writes (under the folder lock)."""
+    wanted = set(names)
+    for entry in os.scandir(folder):
+        match = _TMP.fullmatch(entry.name)
+        if match and match["name"] in wanted and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def write_folder(job_list: list, folder: Path, extension: str, jobs: int | None, *, overview: str | None = None,
                  label: str | None = None, lang: str = "nl", day=None) -> tuple[list[Path], list]:
     """One file per proposal in ``folder`` (plus an overview), written as each is ready; returns (written, failed)."""
-    from engine.report.batch import Failed, file_names, inside, render_overview
+    from engine.report.batch import file_names, inside
 
     if folder.exists() and not folder.is_dir():
-        click.echo(f"{folder}: is een bestand, geen map / is a file, not a folder", err=True)
+        say(f"{folder}: is een bestand, geen map / is a file, not a folder")
         sys.exit(2)
     if not folder.parent.exists():
-        click.echo(f"{folder}: bovenliggende map bestaat niet / parent folder does not exist", err=True)
+        say(f"{folder}: bovenliggende map bestaat niet / parent folder does not exist")
         sys.exit(2)
     names = file_names([job.path for job in job_list], extension, reserved=(overview,) if overview else ())
+    protect_inputs(job.path for job in job_list)
+    for name in names + ([overview] if overview else []):  # before any work: nothing over an input or a device
+        problem = target_problem(inside(folder, name))
+        if problem:
+            fail(problem)
+    with folder_lock(folder):
+        remove_leftovers(folder, names + ([overview] if overview else []))
+        return _write_folder(job_list, folder, names, jobs, overview=overview, label=label, lang=lang, day=day)
+
+
+def _write_folder(job_list: list, folder: Path, names: list[str], jobs: int | None, *, overview: str | None,
+                  label: str | None, lang: str, day) -> tuple[list[Path], list]:
+    from engine.report.batch import Failed, inside, render_overview
+
     written: list[Path] = []
     failed: list[Failed] = []
     rows = []
@@ -121,6 +219,10 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
         if isinstance(result, Failed):
             failed.append(result)
             report_failure(result)
+            stale = inside(folder, names[index])  # an older report of this proposal would look current
+            with signals_held():
+                if stale.is_file() and not stale.is_symlink():
+                    stale.unlink()
             return
         target = inside(folder, names[index])
         with signals_held():
@@ -147,7 +249,7 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
     return written, failed
 
 
-def collect(job_list: list, jobs: int, label: str | None = None) -> tuple[list, list]:
+def collect(job_list: list, jobs: int | None, label: str | None = None) -> tuple[list, list]:
     """Every result in input order, for output that goes into one file; returns (rendered, failed)."""
     from engine.report.batch import Failed
 

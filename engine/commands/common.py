@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
+import io
 import os
+import re
 import signal
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -70,6 +74,11 @@ def _on_signal(signum: int, _frame) -> None:
     raise Interrupted(signum)
 
 
+def pending_signal() -> int | None:
+    """A SIGINT/SIGTERM that arrived while signals were held, not yet acted on."""
+    return _pending
+
+
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT/SIGTERM back until the block is done (a file is then complete, or not there at all)."""
@@ -101,8 +110,16 @@ def _signal_handlers() -> Iterator[None]:
 
 
 def fail(problems_text: str, code: int = EXIT_INPUT) -> None:
-    click.echo(problems_text, err=True)
+    """The message on stderr (control characters and bidi overrides shown escaped) and the exit code."""
+    say(problems_text)
     sys.exit(code)
+
+
+def say(text: str) -> None:
+    """A message on stderr, safe for a terminal: a file name or option value cannot steer it."""
+    from engine.render.escape import message_text
+
+    click.echo(message_text(text), err=True)
 
 
 def guarded(func: Callable) -> Callable:
@@ -127,20 +144,68 @@ def guarded(func: Callable) -> Callable:
     return wrapper
 
 
-def write_output(text: str | bytes, output: str | None) -> None:
-    """Write to stdout, or atomically to a file: a temporary file beside it, flushed to disk, renamed into place."""
+_inputs: set[tuple[int, int]] = set()  # (device, inode) of every input of this run: never written over
+
+
+def protect_inputs(paths: Iterable[str | Path]) -> None:
+    """Remember the files this run reads, so that no output is ever written over one of them."""
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            continue  # a missing or unnamable input is reported when it is loaded
+        _inputs.add((info.st_dev, info.st_ino))
+
+
+def target_problem(target: str | Path) -> str | None:
+    """Why ``target`` may not be written, or None: only a regular file that is no input, or a new path.
+
+    A symlink is refused (its target could be anything, and renaming over it would replace the link), as
+    are devices, FIFOs and sockets (``-o /dev/null`` run as root would turn the device into a file).
+    """
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return None  # reported when writing, with the system's reason
+    if stat.S_ISLNK(info.st_mode):
+        return (f"{target}: is een symbolische koppeling; daar wordt niet overheen geschreven / is a symbolic link; "
+                f"it is not written over — geef een nieuw bestand / give a new file")
+    if stat.S_ISDIR(info.st_mode):
+        return f"{target}: is een map, geen bestand / is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return (f"{target}: is geen gewoon bestand (apparaat, FIFO of socket) / is not a regular file (device, FIFO "
+                f"or socket) — schrijf naar een bestand, of laat --output weg voor het scherm / write to a file, or "
+                f"leave out --output for the screen")
+    if (info.st_dev, info.st_ino) in _inputs:
+        return (f"{target}: is een van de invoerbestanden; het advies zou het overschrijven / is one of the inputs; "
+                f"the output would overwrite it — kies een andere naam / choose another name")
+    return None
+
+
+def check_target(output: str | None) -> None:
+    """Refuse an output path before any work is done (see :func:`target_problem`); stdout is always fine."""
     if output in (None, "-"):
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-            sys.stdout.flush()
-        else:
-            click.echo(text, nl=False)
+        return
+    problem = target_problem(output)
+    if problem:
+        fail(problem)
+
+
+def write_output(text: str | bytes, output: str | None) -> None:
+    """Write to stdout, or atomically to a file: a temporary file beside it, flushed to disk, renamed into place.
+
+    The file gets the mode of a new file under the user's umask (never a copied mode), and only a regular
+    file that is not an input, or a new path, is written (see :func:`target_problem`).
+    """
+    if output in (None, "-"):
+        write_stdout(text)
         return
     target = Path(output)
     if not target.parent.exists():
         fail(f"{output}: map bestaat niet / folder does not exist")
-    if target.is_dir():
-        fail(f"{output}: is een map, geen bestand / is a folder, not a file")
+    check_target(output)
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         with signals_held():
@@ -150,13 +215,53 @@ def write_output(text: str | bytes, output: str | None) -> None:
                     fh.write(data)
                     fh.flush()
                     os.fsync(fh.fileno())
-                os.chmod(tmp, _file_mode(target))
+                os.chmod(tmp, _new_file_mode())
+                problem = target_problem(target)  # checked again just before the rename
+                if problem:
+                    raise _Refused(problem)
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+    except _Refused as exc:
+        fail(str(exc))
     except OSError as exc:  # not a folder, no permission, disk full: a message, not a traceback
         fail(cannot_write(output, exc))
+
+
+class _Refused(Exception):
+    """An output target that turned out not to be writable safely."""
+
+
+def write_stdout(text: str | bytes) -> None:
+    """Write to stdout; a closed stdout, a full disk or a closed pipe is a message and exit 2, not a traceback."""
+    stream = sys.stdout
+    try:
+        if stream is None:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        if isinstance(text, bytes):
+            stream.buffer.write(text)
+        else:
+            click.echo(text, nl=False)
+        stream.flush()
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say, nobody to say it to
+        _quiet_stdout()
+        sys.exit(EXIT_INPUT)
+    except (OSError, ValueError) as exc:  # ENOSPC (/dev/full), EBADF (>&-), I/O on a closed file
+        _quiet_stdout()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        fail(f"stdout: kan niet schrijven / cannot write ({reason})")
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so Python's final flush does not raise again after the message."""
+    try:
+        if sys.stdout is not None and sys.stdout.fileno() == 1:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 def cannot_write(output: str | Path, exc: OSError) -> str:
@@ -164,14 +269,11 @@ def cannot_write(output: str | Path, exc: OSError) -> str:
     return f"{output}: kan niet schrijven / cannot write ({exc.strerror or type(exc).__name__})"
 
 
-def _file_mode(target: Path) -> int:
-    """The mode a new file would get (mkstemp makes 0600), or that of the file being replaced."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+def _new_file_mode() -> int:
+    """The mode a new file gets under the user's umask (mkstemp makes 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def parse_day(value: str | None) -> dt.date:
@@ -179,6 +281,8 @@ def parse_day(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # fromisoformat also takes 20250601 and 2025-W22-7
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"--date: '{value}' is geen datum / is not a date (verwacht / expected: JJJJ-MM-DD, bijv. 2025-06-01)")
@@ -224,6 +328,8 @@ def load_all(paths: Iterable[str], region: str | None, day: dt.date, root: Path 
     from engine.errors import InputError
     from engine.validate import load_proposal
 
+    paths = list(paths)
+    protect_inputs(paths)
     loaded, problems = [], []
     for path in paths:
         try:

@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from .batch import finish, is_folder_target, write_folder
-from .common import EXIT_CODES, LANGS, date_option, fail, guarded, load_all, parse_day, region_options, rules_root, write_output
+from .common import (EXIT_CODES, LANGS, check_target, date_option, fail, guarded, load_all, parse_day, protect_inputs,
+                     region_options, rules_root, say, write_output)
 
 FORMATS = ("html", "markdown", "docx")
 
@@ -27,17 +28,19 @@ def _is_directory_target(output: str | None, count: int) -> bool:
 
 
 def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, day: dt.date,
-                  region: str | None = None, rules_dir: str | None = None, jobs: int = 1) -> list[Path]:
+                  region: str | None = None, rules_dir: str | None = None, jobs: int | None = None) -> list[Path]:
     """Write the reports of ``paths``; returns the files written, exits 2/3 after the batch when a file failed."""
     from engine.report import EXTENSIONS
     from engine.report.batch import OVERVIEW_NAMES, Job
 
+    protect_inputs(paths)
     if output in (None, "-") and len(paths) > 1:
         fail(f"{len(paths)} voorstellen: geef een map met --output / several proposals need --output DIR/ "
              f"(bijv. --output rapporten/)")
     if not _is_directory_target(output, len(paths)):
         if output in (None, "-") and fmt == "docx":
             fail("--format docx: geef een bestand met --output / give a file with --output (bijv. advies.docx)")
+        check_target(output)
         from engine.pipeline import advise_loaded
         from engine.report import build_report
         from engine.report.batch import rendered
@@ -52,8 +55,8 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
     written, failed = write_folder(job_list, Path(output), EXTENSIONS[fmt], jobs, overview=OVERVIEW_NAMES[fmt],
                                    label="rapporten / reports", lang=lang, day=day)
     if written:
-        click.echo(f"{len(written) - 1} rapporten en overzicht geschreven in / reports and overview written to "
-                   f"{Path(output)}", err=True)
+        say(f"{len(written) - 1} rapporten en overzicht geschreven in / reports and overview written to "
+            f"{Path(output)}")
     finish(failed, len(paths))
     return written
 
@@ -67,8 +70,9 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
               help="html (één zelfstandig bestand), markdown of docx (Word).")
 @click.option("--output", "-o", default=None,
               help="Bestand, of map (eindigend op /) bij meerdere voorstellen; HTML en Markdown mogen naar het scherm.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Aantal processen bij meerdere voorstellen / number of processes.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Aantal processen bij 16 of meer voorstellen (standaard en maximum: het aantal processoren) "
+                   "/ number of processes for 16 or more proposals (default and maximum: the number of CPUs).")
 @guarded
 def report(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
     """Schrijf een bestuursvoorstel (advies) per voorstel: HTML, Markdown of Word.

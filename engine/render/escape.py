@@ -30,6 +30,24 @@ def md_inline(text: object) -> str:
     return _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", out)
 
 
+# Bidirectional overrides and isolates: they reorder what is shown (U+202E turns "txt.exe" into "exe.txt").
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Every character that could steer a terminal or reorder a line, shown escaped in messages (\x1b, \u202e).
+_UNSAFE_IN_MESSAGES = {i: ascii(chr(i))[1:-1] for i in [*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0),
+                                                     *range(0x202a, 0x202f), *range(0x2066, 0x206a)]}
+
+
 def terminal_text(text: object) -> str:
-    """Text without control characters, so it cannot steer the terminal; newlines and tabs stay."""
-    return _CONTROL.sub("", str(text))
+    """Text without control characters or bidi overrides, so it cannot steer the terminal; newlines and tabs stay."""
+    return _BIDI.sub("", _CONTROL.sub("", str(text)))
+
+
+def strip_controls(text: str) -> str:
+    """Text without C0/C1 control characters (tab and newline stay): for HTML, where NUL and ESC are errors."""
+    return _CONTROL.sub("", text)
+
+
+def message_text(text: object) -> str:
+    """A message for stderr with every control character and bidi override shown escaped (``\\x1b``), so a file
+    name or option value cannot retitle the window or clear the screen, and the reader still sees it is there."""
+    return str(text).translate(_UNSAFE_IN_MESSAGES)

@@ -37,6 +37,15 @@ def clean(text: object) -> str:
     return _XML_UNSAFE.sub("", str(text))
 
 
+PROPERTY_LIMIT = 255  # characters of a Word core property (python-docx refuses more)
+
+
+def _property(text: object) -> str:
+    """A core property (title, subject): cleaned, and shortened with an ellipsis when over Word's limit."""
+    value = clean(text)
+    return value if len(value) <= PROPERTY_LIMIT else value[:PROPERTY_LIMIT - 1].rstrip() + "…"
+
+
 def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
@@ -138,8 +147,8 @@ def _setup(document, report: Report) -> None:
         document.styles[name].font.name = "Arial"
     day = dt.datetime.combine(report.advice.evaluation_date, dt.time(0, 0))
     props = document.core_properties
-    props.title = clean(report.advice.proposal.title)
-    props.subject = clean(report.t("doc_subtitle"))
+    props.title = _property(report.advice.proposal.title)  # the full title is in the document itself
+    props.subject = _property(report.t("doc_subtitle"))
     props.author = props.last_modified_by = "regiotoets"
     props.language = "nl-NL" if report.lang == "nl" else "en-GB"
     props.keywords = clean(f"{report.advice.ruleset.id} {report.advice.ruleset.version}")

@@ -33,7 +33,20 @@ def environment() -> jinja2.Environment:
     """One template environment per process; autoescape is on for every template."""
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                              undefined=jinja2.StrictUndefined)
+                              undefined=jinja2.StrictUndefined, finalize=_without_controls)
+
+
+def _without_controls(value: object) -> object:
+    """Every value put into the page without NUL, ESC and other control characters (JSON can carry ``\\u0000``)."""
+    from markupsafe import Markup
+
+    from ..render.escape import strip_controls
+
+    if isinstance(value, Markup):
+        return Markup(strip_controls(str(value)))
+    if isinstance(value, str):
+        return strip_controls(value)
+    return value
 
 
 def render_html(report: Report) -> str:
