@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import click
 
-from .common import Interrupted, cannot_write, fail, signals_held, write_output
+from .common import Interrupted, cannot_write, fail, signals_held, warn_validity, write_output
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
 
@@ -134,6 +134,7 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
 
     try:
         run_jobs(job_list, jobs, take, label)
+        warn_validity(row.validity_warning for row in rows)
         if overview and rows:
             fmt = job_list[0].fmt
             target = inside(folder, overview)
@@ -162,7 +163,7 @@ def collect(job_list: list, jobs: int, label: str | None = None) -> tuple[list, 
             done.append(result)
 
     run_jobs(job_list, jobs, take, label)
-    return done, failed
+    return done, failed  # the caller warns about validity when the output goes to a file
 
 
 def is_folder_target(output: str | None) -> bool:

@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from .batch import finish, is_folder_target, write_folder
-from .common import EXIT_CODES, LANGS, date_option, fail, guarded, load_all, parse_day, region_options, rules_root, write_output
+from .common import (EXIT_CODES, LANGS, date_option, fail, format_for, guarded, load_all, parse_day, region_options,
+                     rules_root, warn_validity, write_output)
 
 FORMATS = ("html", "markdown", "docx")
 
@@ -44,9 +45,12 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
 
         (loaded,) = load_all(paths, region, day, rules_root(rules_dir))
         advice = advise_loaded(loaded, day=day, lang=lang)
-        data = rendered(build_report(advice, loaded.ruleset, loaded.proposal), fmt).data
-        write_output(data, output)
-        return [] if output in (None, "-") else [Path(output)]
+        result = rendered(build_report(advice, loaded.ruleset, loaded.proposal), fmt)
+        write_output(result.data, output)
+        if output in (None, "-"):
+            return []
+        warn_validity([result.row.validity_warning])
+        return [Path(output)]
 
     job_list = [Job(path=p, fmt=fmt, lang=lang, day=day, region=region, rules_root=rules_dir) for p in paths]
     written, failed = write_folder(job_list, Path(output), EXTENSIONS[fmt], jobs, overview=OVERVIEW_NAMES[fmt],
@@ -63,8 +67,9 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
 @region_options
 @date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True, help="Taal van het rapport / report language.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
-              help="html (één zelfstandig bestand), markdown of docx (Word).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="html (één zelfstandig bestand, standaard), markdown of docx (Word); zonder --format volgt het "
+                   "formaat de extensie van --output (.html, .md, .docx).")
 @click.option("--output", "-o", default=None,
               help="Bestand, of map (eindigend op /) bij meerdere voorstellen; HTML en Markdown mogen naar het scherm.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -79,5 +84,6 @@ def report(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
       regiotoets report voorstel.yaml --format docx --output advies.docx
       regiotoets report scenarios/foodvalley/*.yaml --output rapporten/ --jobs 2
     """
+    fmt = format_for(fmt, output, FORMATS, "html", folder=_is_directory_target(output, len(proposals)))
     write_reports(list(proposals), fmt=fmt, output=output, lang=lang, day=parse_day(date_), region=region,
                   rules_dir=rules_dir, jobs=jobs)
