@@ -265,7 +265,8 @@ class ProposalBase(Section):
     region: Optional[str] = Field(None, description="Regel-set (regio) waartegen getoetst wordt, bijv. de map onder rules/")
     partner_regions: list[str] = Field(default_factory=list, description="Partnerregio's in de samenwerking")
     topic: str = Field(..., min_length=3, description="Onderwerp in één zin")
-    kind: Kind = Field(UNKNOWN, **q("Wat voor samenwerking is het?", "What kind of collaboration is it?"))
+    kind: Kind = Field(UNKNOWN, **q("Wat voor samenwerking is het?", "What kind of collaboration is it?",
+                                    fixed=True))  # what the proposal is, not a choice to change for a better advice
     description: Optional[str] = None
     scale: Scale = Field(default_factory=Scale)
     legal: Legal = Field(default_factory=Legal)
