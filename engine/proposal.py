@@ -17,7 +17,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 UNKNOWN = "unknown"
 
@@ -167,6 +167,19 @@ class FinancialEffect(Section):
     effect: Effect = Field(UNKNOWN, description="better / neutral / worse / unknown")
     amount_eur: Optional[float] = Field(None, description="Bedrag in euro's per jaar (positief = voordeel)")
     note: Optional[str] = None
+
+    @field_validator("amount_eur")
+    @classmethod
+    def _sign_matches_effect(cls, amount: Optional[float], info: ValidationInfo) -> Optional[float]:
+        """A saving is positive, a cost negative: '€ 50.000 nadeel' written as +50000 would count as a saving."""
+        effect = info.data.get("effect")
+        if amount is None or not amount or (effect == "worse") == (amount < 0) or effect not in ("better", "worse"):
+            return amount
+        shown = int(-amount) if float(amount).is_integer() else -amount
+        word = ("nadelig (worse) is een negatief bedrag / a disadvantage is a negative amount" if effect == "worse"
+                else "voordelig (better) is een positief bedrag / an advantage is a positive amount")
+        raise ValueError(f"het bedrag past niet bij het effect / the amount contradicts the effect: {word} — "
+                         f"bedoelde u / did you mean amount_eur: {shown}?")
 
 
 EffectEntry = Annotated[FinancialEffect, _shorthand("effect")]
