@@ -17,6 +17,7 @@ from pathlib import Path, PurePath
 from typing import Optional, Union
 
 from . import build_report, render
+from .house import HouseStyle, apply_house_style
 from .model import Report
 
 OVERVIEW_NAMES = {"html": "index.html", "markdown": "overview.md", "docx": "index.html"}
@@ -44,6 +45,7 @@ class Job:
     rules_root: Optional[str] = None
     kind: str = "report"
     colour: bool = False
+    house: Optional["HouseStyle"] = None  # the municipality's template, logo and stylesheet
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ def _run(job: Job) -> Rendered:
     advice = advise_loaded(loaded, day=job.day, lang=job.lang)
     if job.kind == "advice":
         return Rendered(render_advice(advice, job.fmt, job.colour), overview_row(advice))
-    return rendered(build_report(advice, loaded.ruleset, loaded.proposal), job.fmt)
+    report = build_report(advice, loaded.ruleset, loaded.proposal)
+    apply_house_style(report, job.house)
+    return rendered(report, job.fmt, template=job.house.template if job.house else None)
 
 
 def safe_stem(raw: str, fallback: str = "voorstel") -> str:

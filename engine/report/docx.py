@@ -265,6 +265,8 @@ def _body(document, report: Report, house: bool) -> None:
     a, t = report.advice, report.t
     w = Writer(document, report, house)
 
+    if report.logo is not None and report.logo[0] != "image/svg+xml":  # Word shows PNG, JPEG and GIF
+        document.add_picture(io.BytesIO(report.logo[1]), height=Mm(15))
     kicker = document.add_paragraph()
     _run(kicker, f"{t('doc_kind').upper()} \u00b7 {t('doc_subtitle')} \u00b7 {report.region_name}", size=8.5,
          bold=True, colour=w.accent())
