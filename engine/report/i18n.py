@@ -79,10 +79,10 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "dp_missing": {"nl": "Opdracht te geven de ontbrekende informatie aan te vullen en het voorstel opnieuw te laten toetsen.",
                    "en": "To instruct that the missing information be supplied and the proposal evaluated again."},
     # background
-    "occ_partners": {"nl": "{submitter} legt op {date} een voorstel voor bovenregionale samenwerking met {partners} voor: {topic}.",
-                     "en": "On {date}, {submitter} submits a proposal for supra-regional collaboration with {partners}: {topic}."},
-    "occ_no_partners": {"nl": "{submitter} legt op {date} een voorstel voor bovenregionale samenwerking voor: {topic}.",
-                        "en": "On {date}, {submitter} submits a proposal for supra-regional collaboration: {topic}."},
+    "occ_partners": {"nl": "Op {date} is een voorstel ingediend voor bovenregionale samenwerking met {partners} (indiener: {submitter}). Onderwerp: {topic}.",
+                     "en": "On {date} a proposal was submitted for supra-regional collaboration with {partners} (submitter: {submitter}). Topic: {topic}."},
+    "occ_no_partners": {"nl": "Op {date} is een voorstel ingediend voor bovenregionale samenwerking (indiener: {submitter}). Onderwerp: {topic}.",
+                        "en": "On {date} a proposal was submitted for supra-regional collaboration (submitter: {submitter}). Topic: {topic}."},
     # intended effect
     "effect_intro": {"nl": "Met het besluit volgt het bestuur het advies dat uit de toetsing aan de regiovisie komt.",
                      "en": "With this decision the board follows the advice that results from the assessment against the regional vision."},

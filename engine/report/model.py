@@ -302,12 +302,20 @@ def decision_points(advice: Advice, ruleset: RuleSet) -> list[str]:
     return points
 
 
+def enumerate_(items: list[str], lang: str) -> str:
+    """"A, B en C" ("A, B and C")."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" en " if lang == "nl" else " and ") + items[-1]
+
+
 def occasion(advice: Advice, proposal: BaseModel) -> list[str]:
     """Aanleiding: who asks what and why, in the proposal's own words (``description``)."""
     lang, p = advice.lang, advice.proposal
-    partners = ", ".join(p.partner_regions)
+    partners = enumerate_(p.partner_regions, lang)
+    topic = p.topic.rstrip(".")
     first = rt("occ_partners" if partners else "occ_no_partners", lang, submitter=p.submitter,
-               date=long_date(p.date, lang), topic=p.topic.rstrip("."), partners=partners)
+               date=long_date(p.date, lang), topic=topic, partners=partners)
     paragraphs = [first]
     description = getattr(proposal, "description", None)
     if description and description.strip():
@@ -415,7 +423,7 @@ def communication(advice: Advice, ruleset: RuleSet) -> list[str]:
     lang, p = advice.lang, advice.proposal
     body = ruleset.meta.decision_body.get(lang)
     out = [rt("com_approval", lang, body=body)]
-    partners = ", ".join(p.partner_regions)
+    partners = enumerate_(p.partner_regions, lang)
     out.append(rt("com_inform_partners" if partners else "com_inform", lang, submitter=p.submitter,
                   partners=partners))
     return out
