@@ -453,6 +453,10 @@ def apply_to_data(data: dict[str, Any], changes: Iterable[tuple[str, Any]], spec
                 node[part] = child
             node = child
         node[parts[-1]] = value
+        amount = node.get("amount_eur") if parts[-1] == "effect" else None
+        if isinstance(amount, (int, float)) and amount and (value == "worse") != (amount < 0) \
+                and value in ("better", "worse"):
+            del node["amount_eur"]  # the stated amount was for the other effect; it says nothing about this one
     return out
 
 

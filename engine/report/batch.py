@@ -58,7 +58,7 @@ class OverviewRow:
     link: str = ""
     rule: str = ""  # the deciding rule's id
     region: str = ""
-    ruleset: str = ""  # "foodvalley-regiovisie, versie 2021.1"
+    ruleset: str = ""  # the rule set's id and version
     validity_warning: Optional[str] = None
 
 
