@@ -14,9 +14,12 @@ from pathlib import Path
 
 import click
 
-from engine.commands.common import (EXIT_CODES, LANGS, check_target, date_option, fail, guarded, load_all,
-                                    parse_day, protect_inputs, region_options, rules_root, say, write_output)
+from engine.commands.common import (EXIT_CODES, LANGS, check_target, date_option, fail, format_for, guarded,
+                                    load_all, parse_day, protect_inputs, region_options, rules_root, say,
+                                    warn_validity, write_output)
 from engine.render.escape import message_text
+
+ADVICE_FORMATS = ("text", "markdown", "json", "html", "docx")
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -76,8 +79,9 @@ def main() -> None:
 @region_options
 @date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True, help="Taal van het advies.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html", "docx"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(ADVICE_FORMATS), default=None,
+              help="text (standaard), markdown, json, html of docx; zonder --format volgt het formaat de extensie "
+                   "van --output (.txt, .md, .json, .html, .docx).")
 @click.option("--output", "-o", default=None,
               help="Schrijf naar dit bestand, of naar deze map (eindigend op /): één bestand per voorstel.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
@@ -93,9 +97,12 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
       met --output MAP/: één bestand per voorstel. Een voorstel met een fout wordt
       gemeld en overgeslagen, de andere worden wel getoetst en geschreven.
     """
+    from engine.commands.batch import is_folder_target
+
     day = parse_day(date_)
     protect_inputs(proposals)
     from engine.commands.batch import is_folder_target
+    fmt = format_for(fmt, output, ADVICE_FORMATS, "text", folder=is_folder_target(output))
     if not is_folder_target(output) and (fmt not in ("html", "docx") or len(proposals) == 1):
         check_target(output)  # before any work: a device, symlink or input is refused, not replaced
     if fmt in ("html", "docx"):
@@ -122,11 +129,15 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
         if isinstance(result, Failed):
             fail(result.message, code=result.code)
         write_output(result.data, output)
+        if output not in (None, "-"):
+            warn_validity([result.row.validity_warning])
         return
     label = None if output in (None, "-") else "adviezen / advice"
     done, failed = collect(job_list, jobs, label)
     if done:
         write_output(_combine([r.data.decode("utf-8") for r in done], fmt), output)
+        if output not in (None, "-"):
+            warn_validity(r.row.validity_warning for r in done)
     finish(failed, len(job_list))
 
 

@@ -131,6 +131,11 @@ class ProposalGenerator:
             parent = self._node(out, parts[:-2])
             if parent.get(parts[-2]) == {parts[-1]: value}:
                 parent[parts[-2]] = value
+        for entry in (out.get("finances") or {}).values():  # a valid proposal: a saving positive, a cost negative
+            if isinstance(entry, dict) and isinstance(entry.get("amount_eur"), int):
+                sign = {"better": 1, "worse": -1}.get(entry.get("effect"))
+                if sign is not None:
+                    entry["amount_eur"] = sign * abs(entry["amount_eur"])
         return out
 
     @staticmethod

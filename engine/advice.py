@@ -116,6 +116,11 @@ class Advice(BaseModel):
     trace: list[RuleUse]
     facts: dict[str, Any]
 
+    @property
+    def deciding(self) -> Optional[RuleUse]:
+        """The rule that decided the outcome: the first reason (see :func:`deciding_rule`)."""
+        return self.reasons[0] if self.reasons else None
+
 
 _new_use = RuleUse.__pydantic_validator__.validate_python
 _new_missing = MissingFact.__pydantic_validator__.validate_python
@@ -410,6 +415,60 @@ def supporting_rules(ruleset: RuleSet, fired: set[str], roots: Iterable[str],
     return seen
 
 
+_OUTCOMES_OF: dict[int, tuple[RuleSet, dict[str, frozenset[str]]]] = {}
+
+
+def outcomes_of(ruleset: RuleSet) -> dict[str, frozenset[str]]:
+    """Conclusion -> the outcomes whose rules need it drawn, directly or through route rules.
+
+    A conclusion that leads to one outcome only (say, "the content conflicts")
+    explains that outcome; one that several outcomes need (say, "not required
+    by law") is a precondition and decides nothing by itself.
+    """
+    hit = _OUTCOMES_OF.get(id(ruleset))
+    if hit is not None and hit[0] is ruleset:
+        return hit[1]
+    found: dict[str, set[str]] = {}
+    for rule in ruleset.rules:
+        if not rule.then.outcome:
+            continue
+        todo, seen = list(memo.positive_conclusions(rule.condition)), set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            found.setdefault(name, set()).add(rule.then.outcome)
+            for pid in ruleset.producers.get(name, []):
+                producer = ruleset.by_id[pid]
+                if producer.then.role == "route" and not producer.then.outcome:
+                    todo.extend(memo.positive_conclusions(producer.condition))
+    out = {name: frozenset(v) for name, v in found.items()}
+    if len(_OUTCOMES_OF) >= 256:
+        _OUTCOMES_OF.clear()
+    _OUTCOMES_OF[id(ruleset)] = (ruleset, out)
+    return out
+
+
+def deciding_rule(ruleset: RuleSet, trace: Trace, outcome_rule: str) -> str:
+    """The rule that decided the outcome: the first argument, in step order, whose conclusion leads to this
+    outcome only; the outcome rule itself when no argument does (the outcome then follows from the route)."""
+    leads = outcomes_of(ruleset)
+    order = _step_order(ruleset)
+    position = {rid: i for i, rid in enumerate(trace.fired)}
+    best: tuple | None = None
+    for rid in support(ruleset, trace, outcome_rule):
+        rule = ruleset.by_id[rid]
+        if rid == outcome_rule or rule.then.outcome or rule.then.role != "reason" or not rule.then.finding:
+            continue
+        if len(leads.get(rule.then.finding, ())) != 1:
+            continue
+        key = (order.get(rule.data.step, len(order)), position.get(rid, 0), rid)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else outcome_rule
+
+
 def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str, sha256: str,
                  day: dt.date, lang: str = "nl", answers: bool = True) -> Advice:
     """Turn a trace into an advice in one language (``answers``: see :func:`with_answers`)."""
@@ -442,12 +501,14 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
             caveats.append(use)
         elif role == "next_step":
             next_steps.append(use)
-    # The outcome rule leads the reasons; the others follow in the order of the decision steps.
+    # The deciding rule leads the reasons, then the outcome rule; the others follow in the order of the steps.
     step_order = _step_order(ruleset)
     by_id = ruleset.by_id
+    first = deciding_rule(ruleset, trace, outcome_rules[0]) if outcome_rules else None
     for uses_list in (reasons, considered):
         if len(uses_list) > 1:
-            uses_list.sort(key=lambda u: (0 if by_id[u.rule].then.outcome else 1, step_order[u.step]))
+            uses_list.sort(key=lambda u: (0 if u.rule == first else 1 if by_id[u.rule].then.outcome else 2,
+                                          step_order[u.step]))
     missing = _missing(evaluator, trace, fired, lang, plans)
     if answers and outcome == "insufficient_information" and missing:
         missing = with_answers(evaluator, trace, missing, outcome, lang)

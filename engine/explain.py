@@ -32,7 +32,9 @@ WORDS = {
            "draws": "trekt", "no_rule": "geen regel kan deze conclusie trekken", "or": "of",
            "missing": "Ontbrekende informatie, belangrijkste eerst", "decides": "verandert de uitkomst bij",
            "values": "waarde(n)", "leads_to": "leidt tot", "outcome": "Uitkomst", "step": "Stap",
-           "none_better": "Er is geen gunstiger uitkomst dan deze."},
+           "none_better": "Er is geen gunstiger uitkomst dan deze.", "no_finding": "geen bevinding",
+           "absent": "geen", "wanted": "nodig", "blocking": "in de weg",
+           "detail": "De volledige boom met regel-ids: regiotoets explain --detail"},
     "en": {"is": "is", "is_not": "is not", "in": "is one of", "not_in": "is none of", "gt": "is greater than",
            "ge": "is at least", "lt": "is less than", "le": "is at most", "known": "is known",
            "unknown": "is unknown", "conclusion": "conclusion", "drawn": "drawn", "not_drawn": "not drawn",
@@ -41,7 +43,9 @@ WORDS = {
            "draws": "draws", "no_rule": "no rule can draw this conclusion", "or": "or",
            "missing": "Missing information, most decisive first", "decides": "changes the outcome for",
            "values": "value(s)", "leads_to": "leads to", "outcome": "Outcome", "step": "Step",
-           "none_better": "There is no more favourable outcome than this one."},
+           "none_better": "There is no more favourable outcome than this one.", "no_finding": "no finding",
+           "absent": "no", "wanted": "needs", "blocking": "in the way",
+           "detail": "The full tree with rule ids: regiotoets explain --detail"},
 }
 
 
@@ -96,6 +100,8 @@ class RuleNode(BaseModel):
     condition: str
     facts: dict[str, Any] = {}
     conclusions_read: list[str] = []
+    supports: list[str] = []  # fired: the conclusions it needed, as drawn
+    absent: list[str] = []  # fired: the conclusions it needed not to be drawn, as not drawn
     failing: list[Check] = []
 
 
@@ -153,6 +159,11 @@ class _Builder:
                         conclusions_read=C.conclusion_names(rule.condition))
         if fired:
             node.facts = {p: self.trace.facts.get(p) for p in C.fact_paths(rule.condition)}
+            drawn = self.trace.conclusions
+            positive = C.positive_conclusions(rule.condition)
+            # only what held: a conclusion in an 'any' that was not drawn is no support, a negated one is "geen …"
+            node.supports = [n for n in positive if n in drawn]
+            node.absent = [n for n in C.conclusion_names(rule.condition) if n not in positive and n not in drawn]
         else:
             node.failing = self.failing(rule.condition, depth, seen | {rule_id})
         return node
@@ -290,8 +301,10 @@ def _rule_lines(node: RuleNode, lang: str, indent: str, ruleset: RuleSet, facts:
         if facts and node.facts:
             for label in _compact_facts(ruleset, node.facts, lang):
                 lines.append(f"{indent}    \u2022 {label}")
-        for name in node.conclusions_read:
+        for name in node.supports:
             lines.append(f"{indent}    \u2022 {w('conclusion', lang)} \u2018{name}\u2019")
+        for name in node.absent:
+            lines.append(f"{indent}    \u2022 {w('absent', lang)} {w('conclusion', lang)} \u2018{name}\u2019")
     else:
         for check in node.failing:
             lines.extend(_check_lines(check, lang, indent + "    ", ruleset))
@@ -323,12 +336,115 @@ def _missing_lines(expl: Explanation, lang: str) -> list[str]:
     out = ["", w("missing", lang) + ":"]
     for i, m in enumerate(expl.missing, 1):
         q = m.question_en if lang == "en" else m.question_nl
-        other = m.question_nl if lang == "en" else m.question_en
         leads = ", ".join(OUTCOME_LABELS[o][lang] for o in m.leads_to)
         tail = f" ({w('decides', lang)} {m.changes} {w('values', lang)}: {w('leads_to', lang)} {leads})" if m.changes else ""
         out.append(f"  {i}. {q} [{m.fact}]{tail}")
-        out.append(f"     {other}")
     return out
+
+
+def route_lines(expl: Explanation) -> list[str]:
+    """The route in plain words: one line per step with what was found there, then per better outcome what it
+    needs and what stands in the way (rule titles, no ids or conclusion names)."""
+    lang = expl.lang
+    out = []
+    for i, step in enumerate(expl.steps, 1):
+        found = [n.title for n in step.rules if n.fired and n.role != "route"]
+        out.append(f"{i}. {step.title} \u2014 {'; '.join(found) if found else w('no_finding', lang)}")
+    return out
+
+
+def _wanted_blocking(node: RuleNode, lang: str) -> tuple[list[str], list[str]]:
+    """What an outcome rule that did not fire still needs (alternatives joined by "of") and what stands in its way."""
+    wanted: dict[str, None] = {}
+    blocking: dict[str, None] = {}
+    for check in node.failing:
+        if check.fact is not None:
+            text = f"{check.text} ({w('given', lang)}: {check.value_label})"
+            (wanted if check.needs else blocking)[text if check.needs else text] = None
+            continue
+        titles: list[str] = []
+        for child in check.because:
+            if child.role == "route":  # an intermediate conclusion: name what it rests on
+                sub_wanted, sub_blocking = _wanted_blocking(child, lang)
+                if check.needs:
+                    titles += sub_wanted
+                    blocking.update(dict.fromkeys(sub_blocking))
+                else:
+                    titles += [n.title for c in child.failing for n in c.because] or [child.title]
+            else:
+                titles.append(child.title)
+        if titles:
+            target = wanted if check.needs else blocking
+            if check.needs:
+                options = list(dict.fromkeys(titles))
+                if len(options) > 3:  # a long list of alternatives: the first ones and how many more
+                    more = "andere" if lang == "nl" else "others"
+                    options = options[:2] + [f"{len(options) - 2} {more}"]
+                target[f" {w('or', lang)} ".join(options)] = None
+            else:
+                target.update(dict.fromkeys(titles))
+    return list(wanted), list(blocking)
+
+
+def why_not_lines(expl: Explanation) -> list[tuple[str, list[tuple[str, list[str], list[str]]]]]:
+    """Per more favourable outcome, per rule that could give it: (title, what it needs, what stands in the way)."""
+    out = []
+    for wn in expl.why_not:
+        routes = []
+        for node in wn.rules:
+            wanted, blocking = _wanted_blocking(node, expl.lang)
+            routes.append((node.title, wanted, blocking))
+        out.append((wn.outcome_label, routes))
+    return out
+
+
+def _why_not_text(expl: Explanation) -> list[tuple[str, list[str]]]:
+    lang = expl.lang
+    out = []
+    for label, routes in why_not_lines(expl):
+        lines = []
+        for title, wanted, blocking in routes:
+            parts = []
+            if blocking:
+                parts.append(f"{w('blocking', lang)}: {'; '.join(blocking)}")
+            if wanted:
+                parts.append(f"{w('wanted', lang)}: {'; '.join(wanted)}")
+            lines.append(f"\u2018{title}\u2019 \u2014 " + (". ".join(parts) if parts else w("no_finding", lang)))
+        out.append((label, lines))
+    return out
+
+
+def render_compact(expl: Explanation) -> str:
+    """The default of ``explain``: the route in plain words, one line per step, and why not a better outcome."""
+    lang = expl.lang
+    out = [f"{w('route', lang)}: {expl.title}", f"{w('outcome', lang)}: {expl.outcome_label}", ""]
+    out += route_lines(expl)
+    out.append("")
+    if not expl.why_not:
+        out.append(w("none_better", lang))
+    for label, lines in _why_not_text(expl):
+        out.append(f"{w('why_not', lang)}: {label}?")
+        out += [f"  - {line}" for line in lines]
+    out.extend(_missing_lines(expl, lang))
+    out += ["", w("detail", lang)]
+    return "\n".join(out) + "\n"
+
+
+def render_markdown_compact(expl: Explanation) -> str:
+    lang = expl.lang
+    out = [f"# {w('route', lang)}: {_md(expl.title)}", "", f"**{w('outcome', lang)}: {_md(expl.outcome_label)}**", ""]
+    out += [_md(line) for line in route_lines(expl)] + [""]
+    if not expl.why_not:
+        out += [_md(w("none_better", lang)), ""]
+    for label, lines in _why_not_text(expl):
+        out += [f"## {w('why_not', lang)}: {_md(label)}?", ""]
+        out += [f"- {_md(line)}" for line in lines] + [""]
+    if expl.missing:
+        out += [f"## {w('missing', lang)}", ""]
+        for i, m in enumerate(expl.missing, 1):
+            q = m.question_en if lang == "en" else m.question_nl
+            out.append(f"{i}. {_md(q)} (`{m.fact}`)")
+    return "\n".join(out).rstrip() + "\n"
 
 
 def render_markdown(expl: Explanation, ruleset: RuleSet) -> str:
@@ -355,8 +471,7 @@ def render_markdown(expl: Explanation, ruleset: RuleSet) -> str:
         out.append("")
         for i, m in enumerate(expl.missing, 1):
             q = m.question_en if lang == "en" else m.question_nl
-            other = m.question_nl if lang == "en" else m.question_en
-            out.append(f"{i}. {_md(q)} (`{m.fact}`) — *{_md(other)}*")
+            out.append(f"{i}. {_md(q)} (`{m.fact}`)")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -370,6 +485,10 @@ def _md_rule(node: RuleNode, lang: str, indent: str, ruleset: RuleSet) -> list[s
             lines.append(f"{sub}- {w('draws', lang)}: {_md(', '.join(drawn))}")
         for p, v in node.facts.items():
             lines.append(f"{sub}- {_md(_fact_line(ruleset, p, v, lang))}")
+        for name in node.supports:
+            lines.append(f"{sub}- {w('conclusion', lang)} \u2018{_md(name)}\u2019")
+        for name in node.absent:
+            lines.append(f"{sub}- {w('absent', lang)} {w('conclusion', lang)} \u2018{_md(name)}\u2019")
     else:
         for check in node.failing:
             text = check.text if check.needs else f"{'niet' if lang == 'nl' else 'not'} ({check.text})"

@@ -145,15 +145,17 @@ def euro(amount: float, lang: str = "nl") -> str:
     return f"-{text}" if negative else text
 
 
-MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-                  "november", "december"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                 "November", "December")}
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
 
 
 def long_date(day: Any, lang: str = "nl") -> str:
-    """A date as a reader writes it: '7 april 2025' (Dutch), '7 April 2025' (English)."""
-    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+    """A date as a reader writes it: "7 april 2025" (English: "7 April 2025")."""
+    return f"{day.day} {MONTHS.get(lang, MONTHS['nl'])[day.month - 1]} {day.year}"
 
 
 def number(value: float) -> str:

@@ -20,7 +20,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, create_model,
+                      field_validator)
 
 UNKNOWN = "unknown"
 
@@ -263,6 +264,19 @@ class FinancialEffect(Judgement):
     amount_eur: Amount = Field(None, description="Bedrag in euro's per jaar (positief = voordeel)")
     note: Optional[str] = None
 
+    @field_validator("amount_eur")
+    @classmethod
+    def _sign_matches_effect(cls, amount: Optional[float], info: ValidationInfo) -> Optional[float]:
+        """A saving is positive, a cost negative: '€ 50.000 nadeel' written as +50000 would count as a saving."""
+        effect = info.data.get("effect")
+        if amount is None or not amount or (effect == "worse") == (amount < 0) or effect not in ("better", "worse"):
+            return amount
+        shown = int(-amount) if float(amount).is_integer() else -amount
+        word = ("nadelig (worse) is een negatief bedrag / a disadvantage is a negative amount" if effect == "worse"
+                else "voordelig (better) is een positief bedrag / an advantage is a positive amount")
+        raise ValueError(f"het bedrag past niet bij het effect / the amount contradicts the effect: {word} — "
+                         f"bedoelde u / did you mean amount_eur: {shown}?")
+
 
 EffectEntry = Annotated[FinancialEffect, _shorthand("effect")]
 
@@ -356,7 +370,8 @@ class ProposalBase(Section):
     region: Optional[str] = Field(None, description="Regel-set (regio) waartegen getoetst wordt, bijv. de map onder rules/")
     partner_regions: list[str] = Field(default_factory=list, description="Partnerregio's in de samenwerking")
     topic: str = Field(..., min_length=3, description="Onderwerp in één zin")
-    kind: Kind = Field(UNKNOWN, **q("Wat voor samenwerking is het?", "What kind of collaboration is it?"))
+    kind: Kind = Field(UNKNOWN, **q("Wat voor samenwerking is het?", "What kind of collaboration is it?",
+                                    fixed=True))  # what the proposal is, not a choice to change for a better advice
     new_collaboration: Answer = Field(UNKNOWN, **q(
         "Is het een nieuwe bovenregionale samenwerking (en niet de voortzetting van een bestaande)?",
         "Is it a new supra-regional collaboration (not the continuation of an existing one)?", decision=False))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 from dataclasses import dataclass, field
-from typing import Callable, TypeVar
+from typing import Callable, Optional, TypeVar
 from typing import Any, Iterable
 
 from . import conditions as C
@@ -215,6 +215,111 @@ def minimal_changes(evaluator: Evaluator, facts: dict[str, Any], max_size: int =
     return _sorted(flips, ruleset)
 
 
+def route_to(evaluator: Evaluator, facts: dict[str, Any], target: str = "participate",
+             max_steps: int = 24) -> Optional[tuple[Change, ...]]:
+    """Honest changes, one fact at a time, that bring the outcome to ``target`` (an unconditional "Meedoen").
+
+    Each step takes the single change (of a fact a proposal can honestly change) that does most: reaching the
+    target first, then a more favourable outcome, then fewer conditions attached. ``None`` when the target is
+    out of reach this way; an empty tuple when the outcome already is the target.
+    """
+    ruleset = evaluator.ruleset
+    conditions = {r.id for r in ruleset.rules if r.then.role == "condition"}
+    order = {p: i for i, p in enumerate(ruleset.facts)}
+
+    def score(current: dict[str, Any]) -> tuple[bool, int, int]:
+        trace = evaluator.evaluate(current)
+        outcome = single_outcome(evaluator, trace)
+        return outcome == target, OUTCOME_RANK[outcome], -sum(1 for rid in trace.fired if rid in conditions)
+
+    current = dict(facts)
+    best = score(current)
+    if best[0]:
+        return ()
+    changed: list[Change] = []
+    readers = {p for r in ruleset.rules if r.then.role == "condition" for p in C.fact_paths(r.condition)}
+    wanted = set(decisive_facts(ruleset)) | readers
+    candidates = [p for p in ruleset.facts
+                  if p in wanted and ruleset.facts[p].kind == "enum" and not ruleset.facts[p].fixed]
+    for _ in range(max_steps):
+        step: Optional[tuple[tuple, Change]] = None
+        for path in candidates:
+            if any(c.path == path for c in changed):
+                continue
+            for new in ruleset.facts[path].domain:  # every known value: one class may hide a condition
+                if new == current.get(path) or new == UNKNOWN:
+                    continue
+                trial = dict(current)
+                trial[path] = new
+                got = score(trial)
+                if got > best and (step is None or got > step[0]):
+                    step = (got, Change(path, current.get(path), new))
+        moves = [step[1]] if step is not None else []
+        if not moves:  # a condition that needs two facts at once (both cost components, say)
+            pair = _pair_step(evaluator, current, best, score, changed, conditions)
+            if pair is not None:
+                best, moves = pair
+        else:
+            best = step[0]
+        if not moves:  # resolving one condition may bring others into play (research done: now its contents)
+            side = _resolving_step(evaluator, current, best, score, changed, conditions, candidates)
+            if side is None:
+                return None
+            best, moves = side
+        for change in moves:
+            current[change.path] = change.new
+            changed.append(change)
+        if best[0]:
+            return tuple(sorted(changed, key=lambda c: order.get(c.path, len(order))))
+    return None
+
+
+def _resolving_step(evaluator: Evaluator, current: dict[str, Any], best: tuple, score: Callable,
+                    changed: list[Change], conditions: set[str], candidates: list[str]
+                    ) -> Optional[tuple[tuple, list[Change]]]:
+    """A change that ends a condition that applies, without a less favourable outcome, even if it brings others."""
+    ruleset = evaluator.ruleset
+    before = {rid for rid in evaluator.evaluate(current).fired if rid in conditions}
+    done = {c.path for c in changed}
+    found: Optional[tuple[tuple, list[Change]]] = None
+    for path in candidates:
+        if path in done:
+            continue
+        for new in ruleset.facts[path].domain:
+            if new == current.get(path) or new == UNKNOWN:
+                continue
+            trial = dict(current)
+            trial[path] = new
+            after = {rid for rid in evaluator.evaluate(trial).fired if rid in conditions}
+            got = score(trial)
+            if before - after and got[1] >= best[1] and (found is None or got > found[0]):
+                found = (got, [Change(path, current.get(path), new)])
+    return found
+
+
+def _pair_step(evaluator: Evaluator, current: dict[str, Any], best: tuple, score: Callable, changed: list[Change],
+               conditions: set[str]) -> Optional[tuple[tuple, list[Change]]]:
+    """The best pair of changes among the facts the conditions that still apply read, if any pair helps."""
+    ruleset = evaluator.ruleset
+    fired = [rid for rid in evaluator.evaluate(current).fired if rid in conditions]
+    done = {c.path for c in changed}
+    paths = list(dict.fromkeys(p for rid in fired for p in C.fact_paths(ruleset.by_id[rid].condition)
+                               if p in ruleset.facts and ruleset.facts[p].kind == "enum"
+                               and not ruleset.facts[p].fixed and p not in done))
+    found: Optional[tuple[tuple, list[Change]]] = None
+    for a, b in itertools.combinations(paths, 2):
+        for va in ruleset.facts[a].domain:
+            for vb in ruleset.facts[b].domain:
+                if UNKNOWN in (va, vb) or va == current.get(a) or vb == current.get(b):
+                    continue
+                trial = dict(current)
+                trial[a], trial[b] = va, vb
+                got = score(trial)
+                if got > best and (found is None or got > found[0]):
+                    found = (got, [Change(a, current.get(a), va), Change(b, current.get(b), vb)])
+    return found
+
+
 def _sorted(flips: list[Flip], ruleset: RuleSet) -> list[Flip]:
     order = {p: i for i, p in enumerate(ruleset.facts)}
     return sorted(flips, key=lambda f: (not f.honest, -OUTCOME_RANK[f.outcome],
@@ -348,6 +453,10 @@ def apply_to_data(data: dict[str, Any], changes: Iterable[tuple[str, Any]], spec
                 node[part] = child
             node = child
         node[parts[-1]] = value
+        amount = node.get("amount_eur") if parts[-1] == "effect" else None
+        if isinstance(amount, (int, float)) and amount and (value == "worse") != (amount < 0) \
+                and value in ("better", "worse"):
+            del node["amount_eur"]  # the stated amount was for the other effect; it says nothing about this one
     return out
 
 
@@ -413,6 +522,6 @@ def flip_text(ruleset: RuleSet, flip: Flip, lang: str) -> str:
     then = OUTCOME_LABELS[flip.outcome][lang]
     text = f"{head} " + joiner.join(change_text(ruleset, c, lang) for c in flip.changes) + f" \u21d2 {then}"
     if not flip.honest:
-        text += " (" + ("ligt vast, bijvoorbeeld in de wet: niet eerlijk te veranderen" if lang == "nl"
-                        else "fixed, for example by law: not honestly changeable") + ")"
+        text += " (" + ("ligt vast, bijvoorbeeld in de wet; geen keuze van de indiener" if lang == "nl"
+                        else "fixed, for example by law; not the submitter's choice") + ")"
     return text

@@ -58,7 +58,7 @@ def test_dom_in_the_browser_has_the_sections(report_file):
     result = chromium("--dump-dom", report_file.as_uri())
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
-    for anchor in ("beslispunten", "advies", "afweging", "argumenten", "kanttekeningen", "financien",
-                   "inkoopprincipes", "ontbrekende-informatie", "vervolg", "bijlage"):
+    for anchor in ("beslispunten", "aanleiding", "beoogd-effect", "argumenten", "kanttekeningen", "financien",
+                   "ontbrekende-informatie", "communicatie", "bijlagen"):
         assert f'id="{anchor}"' in dom
     assert "<svg" in dom and "Meedoen" in dom

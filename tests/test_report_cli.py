@@ -54,7 +54,7 @@ def test_several_proposals_give_reports_and_an_overview(tmp_path):
     md_out = tmp_path / "md"
     assert run_cli("report", *chosen[:2], *DAY, "--format", "markdown", "--output", f"{md_out}/").returncode == 0
     overview = (md_out / "overview.md").read_text(encoding="utf-8")
-    assert "| Voorstel | Uitkomst | Belangrijkste reden | Rapport |" in overview
+    assert "| Voorstel | Uitkomst | Bepalende regel | Regio en regelset | Rapport |" in overview
     assert f"({Path(chosen[0]).stem}.md)" in overview.replace("<", "").replace(">", "")
 
 

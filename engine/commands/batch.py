@@ -22,7 +22,8 @@ from urllib.parse import quote
 
 import click
 
-from .common import Interrupted, cannot_write, fail, pending_signal, say, protect_inputs, signals_held, target_problem, write_output
+from .common import (Interrupted, cannot_write, fail, pending_signal, protect_inputs, say, signals_held, target_problem,
+                     warn_validity, write_output)
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
 
@@ -236,6 +237,7 @@ def _write_folder(job_list: list, folder: Path, names: list[str], jobs: int | No
 
     try:
         run_jobs(job_list, jobs, take, label)
+        warn_validity(row.validity_warning for row in rows)
         if overview and rows:
             fmt = job_list[0].fmt
             target = inside(folder, overview)
@@ -264,7 +266,7 @@ def collect(job_list: list, jobs: int | None, label: str | None = None) -> tuple
             done.append(result)
 
     run_jobs(job_list, jobs, take, label)
-    return done, failed
+    return done, failed  # the caller warns about validity when the output goes to a file
 
 
 def is_folder_target(output: str | None) -> bool:

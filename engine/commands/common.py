@@ -276,6 +276,46 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+# File extensions of each output format; the format follows --output when --format is not given.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "text": (".txt",), "markdown": (".md", ".markdown"), "json": (".json",), "html": (".html", ".htm"),
+    "docx": (".docx",),
+}
+
+
+def format_for(fmt: str | None, output: str | None, choices: Iterable[str], default: str,
+               folder: bool = False) -> str:
+    """The output format: ``--format``, else the one ``--output``'s extension names, else ``default``.
+
+    A file whose extension names another format (``--format html -o advies.docx``), or an extension no format
+    of this command writes (``-o advies.pdf``), is refused: Word cannot open HTML in a ``.docx``.
+    """
+    choices = tuple(choices)
+    if output in (None, "-") or folder:
+        return fmt or default
+    suffix = Path(output).suffix.lower()
+    named = next((f for f in choices if suffix in EXTENSIONS.get(f, ())), None)
+    known = ", ".join(e for f in choices for e in EXTENSIONS.get(f, ())[:1])
+    if fmt is None:
+        if named is not None:
+            return named
+        if not suffix:
+            return default
+        fail(f"{output}: onbekende extensie '{suffix}' / unknown extension (verwacht / expected: {known}; "
+             f"of kies het formaat met --format / or choose the format with --format)")
+    if suffix and named != fmt:
+        wanted = EXTENSIONS.get(fmt, ("",))[0]
+        fail(f"{output}: --format {fmt} past niet bij de extensie '{suffix}' / does not match the extension "
+             f"(bedoelde u / did you mean {Path(output).with_suffix(wanted).name}?)")
+    return fmt  # type: ignore[return-value]
+
+
+def warn_validity(warnings: Iterable[str | None]) -> None:
+    """Each distinct validity warning once on stderr: output in a file must not hide that the vision expired."""
+    for text in dict.fromkeys(w for w in warnings if w):
+        click.secho(text, err=True, fg="yellow", bold=True)
+
+
 def parse_day(value: str | None) -> dt.date:
     """The evaluation date: ``--date`` or today."""
     if value is None:

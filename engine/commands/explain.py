@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .common import LANGS, date_option, guarded, load_all, parse_day, region_options, rules_root, write_output
+from .common import (LANGS, date_option, format_for, guarded, load_all, parse_day, region_options, rules_root,
+                     warn_validity, write_output)
+
+FORMATS = ("text", "markdown", "json")
 
 
 @click.command("explain")
@@ -12,21 +15,31 @@ from .common import LANGS, date_option, guarded, load_all, parse_day, region_opt
 @region_options
 @date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True, help="Taal / language.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="text (standaard), markdown of json; zonder --format volgt het formaat de extensie van --output.")
 @click.option("--output", "-o", default=None, help="Schrijf naar dit bestand in plaats van naar het scherm.")
+@click.option("--detail", is_flag=True, help="De volledige boom met regel-ids en de tests die faalden / the full tree.")
 @guarded
-def explain(proposal, region, rules_dir, date_, lang, fmt, output):
-    """Toon de beslisroute: welke regels golden, welke niet en waarom (ook: waarom niet meedoen?)."""
-    from engine.explain import explain_loaded, render_json, render_markdown, render_text
+def explain(proposal, region, rules_dir, date_, lang, fmt, output, detail):
+    """Toon de beslisroute in gewone woorden, één regel per stap, en waarom niet een gunstiger uitkomst.
 
+    Met --detail: de volledige boom met regel-ids, wat gold en op welk feit een regel afketste.
+    """
+    from engine.explain import (explain_loaded, render_compact, render_json, render_markdown,
+                                render_markdown_compact, render_text)
+
+    fmt = format_for(fmt, output, FORMATS, "text")
     day = parse_day(date_)
     (loaded,) = load_all([proposal], region, day, rules_root(rules_dir))
     expl = explain_loaded(loaded, day=day, lang=lang)
     if fmt == "json":
         text = render_json(expl)
     elif fmt == "markdown":
-        text = render_markdown(expl, loaded.ruleset)
+        text = render_markdown(expl, loaded.ruleset) if detail else render_markdown_compact(expl)
     else:
         from engine.render.escape import terminal_text
-        text = terminal_text(render_text(expl, loaded.ruleset))
+        text = terminal_text(render_text(expl, loaded.ruleset) if detail else render_compact(expl))
     write_output(text, output)
+    if output not in (None, "-"):
+        from engine.advice import validity_warning
+        warn_validity([validity_warning(loaded.ruleset, day, lang)])

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .common import LANGS, date_option, guarded, parse_day, region_options, rules_root, write_output
+from .common import LANGS, date_option, guarded, parse_day, region_options, rules_root, warn_validity, write_output
 
 T = {
     "nl": {"title": "Titel van het voorstel", "submitter": "Indiener (naam, functie, organisatie)",
@@ -85,6 +85,7 @@ def new(output, resume, region, rules_dir, date_, lang):
     """Stel een voorstel op via een vraaggesprek: alleen de vragen die de uitkomst nog kunnen veranderen."""
     from engine.interview import QuestionEngine
     from engine.pipeline import evaluator_for
+    from engine.advice import validity_warning
     from engine.registry import choose
 
     day = parse_day(date_)  # a bad date is reported before any question is asked
@@ -103,6 +104,7 @@ def new(output, resume, region, rules_dir, date_, lang):
     ruleset = choose(region, day, rules_root(rules_dir))
     data["region"] = ruleset.region
     click.echo(f"{words['resume'] if resume else words['start']}: {ruleset.meta.name} ({ruleset.meta.id})")
+    warn_validity([validity_warning(ruleset, day, lang)])
     _ask_meta(data, ruleset, lang)
     qe = QuestionEngine(evaluator_for(ruleset))
     specs = ruleset.facts

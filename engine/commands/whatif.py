@@ -12,12 +12,23 @@ TEXT = {
     "nl": {"original": "Huidig advies", "variant": "Advies met de wijzigingen", "changes": "Wijzigingen",
            "same": "De uitkomst verandert niet.", "added": "Nieuw in de afweging", "removed": "Vervalt uit de afweging",
            "search": "Kleinste wijzigingen die de uitkomst veranderen", "none": "Geen wijziging van één of twee "
-           "feiten verandert de uitkomst.", "outcome": "Uitkomst", "missing": "Ontbrekende informatie, belangrijkste eerst"},
+           "feiten verandert de uitkomst.", "outcome": "Uitkomst", "missing": "Ontbrekende informatie, belangrijkste eerst",
+           "target": "Wat er moet veranderen voor \u2018{label}\u2019 zonder voorwaarden",
+           "unreachable": "Niet te bereiken met wijzigingen die de indiener zelf kan maken.",
+           "reached": "De uitkomst is al \u2018{label}\u2019.",
+           "first_missing": "Eerst moet de ontbrekende informatie hieronder worden aangevuld."},
     "en": {"original": "Current advice", "variant": "Advice with the changes", "changes": "Changes",
            "same": "The outcome does not change.", "added": "New in the weighing", "removed": "No longer in the weighing",
            "search": "Smallest changes that change the outcome", "none": "No change of one or two facts changes "
-           "the outcome.", "outcome": "Outcome", "missing": "Missing information, most decisive first"},
+           "the outcome.", "outcome": "Outcome", "missing": "Missing information, most decisive first",
+           "target": "What has to change for \u2018{label}\u2019 without conditions",
+           "unreachable": "Not reachable with changes the submitter can make.",
+           "reached": "The outcome already is \u2018{label}\u2019.",
+           "first_missing": "First the missing information below has to be supplied."},
 }
+
+
+TARGET = "participate"  # the outcome without conditions
 
 
 @click.command("whatif")
@@ -34,8 +45,8 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     from engine.facts import flatten
     from engine.pipeline import advise_data, search_evaluator
     from engine.render.escape import terminal_text
-    from engine.whatif import (apply_to_data, flip_text, minimal_changes, parse_assignment, rank_missing,
-                                show_value)
+    from engine.whatif import (apply_to_data, change_text, flip_text, minimal_changes, parse_assignment,
+                                rank_missing, route_to, show_value)
 
     day = parse_day(date_)
     (loaded,) = load_all([proposal], region, day, rules_root(rules_dir))
@@ -80,6 +91,18 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
         if not flips:
             lines.append("  " + words["none"])
         focus, focus_advice = flatten(loaded.proposal, ruleset.facts), original
+        label = _label(TARGET, lang)
+        route = route_to(evaluator, focus, TARGET)
+        out["to_participate"] = None if route is None else [c.as_dict() for c in route]
+        lines.append("")
+        lines.append(words["target"].format(label=label) + ":")
+        if route is None:
+            lines.append("  " + words["first_missing" if original.outcome == "insufficient_information"
+                                      else "unreachable"])
+        elif not route:
+            lines.append("  " + words["reached"].format(label=label))
+        else:
+            lines.extend(f"  {i}. {change_text(ruleset, c, lang)}" for i, c in enumerate(route, 1))
     if focus_advice.outcome == "insufficient_information":
         ranked = rank_missing(evaluator, focus, extra=[m.fact for m in focus_advice.missing])
         out["missing"] = [{"fact": r.path, "changes": r.changes, "leads_to": list(r.outcomes),
@@ -88,7 +111,6 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
         lines.append(words["missing"] + ":")
         for i, r in enumerate(ranked, 1):
             lines.append(f"  {i}. {r.question(lang)} [{r.path}]")
-            lines.append(f"     {r.question('nl' if lang == 'en' else 'en')}")
     if fmt == "json":
         write_output(json.dumps(out, ensure_ascii=False, indent=2) + "\n", None)
     else:

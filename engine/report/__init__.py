@@ -22,8 +22,8 @@ def report_for(loaded, *, day: dt.date, lang: str = "nl") -> Report:
     return build_report(advice, loaded.ruleset, loaded.proposal)
 
 
-def render(report: Report, fmt: str) -> bytes:
-    """The report in one format, as the bytes of the file."""
+def render(report: Report, fmt: str, template: bytes | None = None) -> bytes:
+    """The report in one format, as the bytes of the file; ``template`` is a Word house-style document."""
     if fmt == "html":
         from .html import render_html
         return render_html(report).encode("utf-8")
@@ -32,7 +32,7 @@ def render(report: Report, fmt: str) -> bytes:
         return render_markdown_report(report).encode("utf-8")
     if fmt == "docx":
         from .docx import render_docx
-        return render_docx(report)
+        return render_docx(report, template)
     raise ValueError(f"unknown report format {fmt!r}")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path, PurePath
 from typing import Optional, Union
 
 from . import build_report, render
+from .house import HouseStyle, apply_house_style
 from .model import Report
 
 OVERVIEW_NAMES = {"html": "index.html", "markdown": "overview.md", "docx": "index.html"}
@@ -44,6 +45,7 @@ class Job:
     rules_root: Optional[str] = None
     kind: str = "report"
     colour: bool = False
+    house: Optional["HouseStyle"] = None  # the municipality's template, logo and stylesheet
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class OverviewRow:
     outcome_label: str
     main_reason: str
     link: str = ""
+    rule: str = ""  # the deciding rule's id
+    region: str = ""
+    ruleset: str = ""  # the rule set's id and version
+    validity_warning: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -74,11 +80,22 @@ class Failed:
 Result = Union[Rendered, Failed]
 
 
-def rendered(report: Report, fmt: str) -> Rendered:
-    a = report.advice
-    row = OverviewRow(title=a.proposal.title, file=a.proposal.file, outcome=a.outcome,
-                      outcome_label=a.outcome_label, main_reason=report.main_reason)
-    return Rendered(render(report, fmt), row)
+def overview_row(advice) -> OverviewRow:
+    """What the overview shows of one advice: outcome, the deciding rule, region and rule set, validity."""
+    from .i18n import rt
+    from .model import validity_text
+
+    deciding = advice.deciding
+    rs = advice.ruleset
+    return OverviewRow(title=advice.proposal.title, file=advice.proposal.file, outcome=advice.outcome,
+                       outcome_label=advice.outcome_label, main_reason=deciding.title if deciding else "",
+                       rule=deciding.rule if deciding else "", region=rs.name,
+                       ruleset=f"{rs.id}, {rt('ov_ruleset', advice.lang, version=rs.version)}",
+                       validity_warning=validity_text(advice))
+
+
+def rendered(report: Report, fmt: str, template: Optional[bytes] = None) -> Rendered:
+    return Rendered(render(report, fmt, template=template), overview_row(report.advice))
 
 
 def render_advice(advice, fmt: str, colour: bool = False) -> bytes:
@@ -119,10 +136,10 @@ def _run(job: Job) -> Rendered:
                            rules_root=Path(job.rules_root) if job.rules_root else None)
     advice = advise_loaded(loaded, day=job.day, lang=job.lang)
     if job.kind == "advice":
-        row = OverviewRow(title=advice.proposal.title, file=advice.proposal.file, outcome=advice.outcome,
-                          outcome_label=advice.outcome_label, main_reason="")
-        return Rendered(render_advice(advice, job.fmt, job.colour), row)
-    return rendered(build_report(advice, loaded.ruleset, loaded.proposal), job.fmt)
+        return Rendered(render_advice(advice, job.fmt, job.colour), overview_row(advice))
+    report = build_report(advice, loaded.ruleset, loaded.proposal)
+    apply_house_style(report, job.house)
+    return rendered(report, job.fmt, template=job.house.template if job.house else None)
 
 
 def safe_stem(raw: str, fallback: str = "voorstel") -> str:
@@ -169,20 +186,35 @@ def inside(folder: Path, name: str) -> Path:
     return target
 
 
+def outcome_counts(rows: list[OverviewRow]) -> list[tuple[str, str, int]]:
+    """(outcome, label, count) in order of first appearance."""
+    counts: dict[str, list] = {}
+    for r in rows:
+        counts.setdefault(r.outcome, [r.outcome_label, 0])[1] += 1
+    return [(outcome, label, n) for outcome, (label, n) in counts.items()]
+
+
 def render_overview(rows: list[OverviewRow], fmt: str, lang: str, day: dt.date,
                     failed: list[Failed] | tuple = ()) -> bytes:
     """index.html (HTML and Word reports) or overview.md (Markdown reports); failed files are listed too."""
+    from ..i18n import long_date
     from .i18n import rt
 
     failed_names = [PurePath(f.path).name for f in failed]
+    counts = outcome_counts(rows)
+    expired = sum(1 for r in rows if r.validity_warning)
     if fmt == "markdown":
         from .markdown import md
-        lines = [f"# {md(rt('ov_title', lang))}", "", md(rt("ov_intro", lang, n=len(rows), day=day.isoformat())), "",
-                 "| " + " | ".join(md(rt(k, lang)) for k in ("ov_col_proposal", "ov_col_outcome", "ov_col_reason",
-                                                             "ov_col_report")) + " |",
-                 "| --- | --- | --- | --- |"]
+        lines = [f"# {md(rt('ov_title', lang))}", "", md(rt("ov_intro", lang, n=len(rows), day=long_date(day, lang))), ""]
+        if expired:
+            lines += [f"> **{md(rt('ov_expired', lang, n=expired))}**", ""]
+        lines += [f"**{md(rt('ov_counts', lang))}:** " + "; ".join(f"{md(label)}: {n}" for _, label, n in counts), ""]
+        lines += ["| " + " | ".join(md(rt(k, lang)) for k in ("ov_col_proposal", "ov_col_outcome", "ov_col_reason",
+                                                              "ov_col_region", "ov_col_report")) + " |",
+                  "| --- | --- | --- | --- | --- |"]
         for r in rows:
-            lines.append(f"| {md(r.title)} | **{md(r.outcome_label)}** | {md(r.main_reason)} | "
+            region = f"{md(r.region)} ({md(r.ruleset)})" + (f" **{md(r.validity_warning)}**" if r.validity_warning else "")
+            lines.append(f"| {md(r.title)} | **{md(r.outcome_label)}** | `{r.rule}` {md(r.main_reason)} | {region} | "
                          f"[{md(r.link)}](<{r.link}>) |")
         if failed_names:
             lines += ["", f"**{md(rt('ov_failed', lang, n=len(failed_names)))}**", ""]
@@ -191,5 +223,6 @@ def render_overview(rows: list[OverviewRow], fmt: str, lang: str, day: dt.date,
     from .html import OUTCOME_COLOURS, environment
     template = environment().get_template("overview.html.j2")
     html = template.render(rows=rows, lang=lang, t=lambda key, **kw: rt(key, lang, **kw), n=len(rows),
-                           day=day.isoformat(), colours=OUTCOME_COLOURS, failed=failed_names)
+                           day=long_date(day, lang), colours=OUTCOME_COLOURS, failed=failed_names, counts=counts,
+                           expired=expired)
     return html.encode("utf-8")

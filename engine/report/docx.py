@@ -15,6 +15,7 @@ import re
 import zipfile
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -72,10 +73,12 @@ def _run(paragraph, text: object, *, bold: bool = False, italic: bool = False, s
     return run
 
 
-def _table(document, head: list[str] | None, rows: list[list[object]], widths: list[float] | None = None):
+def _table(document, head: list[str] | None, rows: list[list[object]], widths: list[float] | None = None,
+           style: str | None = "Table Grid"):
     """A grid table with a shaded header row; a cell is text or (text, run options)."""
     table = document.add_table(rows=1 if head else 0, cols=len(head) if head else len(rows[0]))
-    table.style = "Table Grid"
+    if style:
+        table.style = style
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     for cell, text in zip(table.rows[0].cells if head else [], head or []):
         cell.text = ""
@@ -97,42 +100,348 @@ def _table(document, head: list[str] | None, rows: list[list[object]], widths: l
     return table
 
 
-def _numbered(document, number: int, uses_lead: str, text: str, rule: str):
-    paragraph = document.add_paragraph()
-    paragraph.paragraph_format.left_indent = Mm(7)
-    paragraph.paragraph_format.first_line_indent = Mm(-7)
-    paragraph.paragraph_format.space_after = Pt(2)
-    _run(paragraph, f"{number}.\t", bold=True, colour=ACCENT)
-    _run(paragraph, uses_lead + " ", bold=True)
-    _run(paragraph, text + " ")
-    _run(paragraph, rule, size=8, colour=MUTED, mono=True)
-    return paragraph
+class Lists:
+    """Word's own list numbering: one decimal list definition, and a new list (restarting at 1) per call."""
+
+    def __init__(self, document):
+        numbering = document.part.numbering_part.element
+        self.numbering = numbering
+        ids = [int(x) for x in numbering.xpath("./w:abstractNum/@w:abstractNumId")] or [0]
+        self.abstract_id = max(ids) + 1
+        abstract = OxmlElement("w:abstractNum")
+        abstract.set(qn("w:abstractNumId"), str(self.abstract_id))
+        multi = OxmlElement("w:multiLevelType")
+        multi.set(qn("w:val"), "singleLevel")
+        abstract.append(multi)
+        level = OxmlElement("w:lvl")
+        level.set(qn("w:ilvl"), "0")
+        for tag, value in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:lvlText", "%1."), ("w:lvlJc", "left")):
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            level.append(child)
+        ppr = OxmlElement("w:pPr")
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:left"), "397")
+        ind.set(qn("w:hanging"), "397")
+        ppr.append(ind)
+        level.append(ppr)
+        abstract.append(level)
+        nums = numbering.xpath("./w:num")
+        if nums:  # every abstractNum comes before the first num
+            nums[0].addprevious(abstract)
+        else:
+            numbering.append(abstract)
+
+    def new(self) -> int:
+        """A fresh list that starts at 1; returns its numId."""
+        ids = [int(x) for x in self.numbering.xpath("./w:num/@w:numId")] or [0]
+        num_id = max(ids) + 1
+        num = OxmlElement("w:num")
+        num.set(qn("w:numId"), str(num_id))
+        abstract = OxmlElement("w:abstractNumId")
+        abstract.set(qn("w:val"), str(self.abstract_id))
+        num.append(abstract)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start = OxmlElement("w:startOverride")
+        start.set(qn("w:val"), "1")
+        override.append(start)
+        num.append(override)
+        self.numbering.append(num)
+        return num_id
 
 
-def _uses(document, report: Report, uses: list[RuleUse], cite: bool = True) -> None:
-    for i, use in enumerate(uses, start=1):
-        _numbered(document, i, lead(use.title), use.text, use.rule)
-        if cite:
-            quote = document.add_paragraph(style="Quote")
-            quote.paragraph_format.left_indent = Mm(7)
-            _run(quote, f"\u201c{use.citation.quote}\u201d", size=9.5)
-            source = document.add_paragraph()
-            source.paragraph_format.left_indent = Mm(7)
-            source.paragraph_format.space_after = Pt(8)
-            _run(source, f"{report.t('cite_label')}: {report.source_title}, "
-                         f"{report.t('cite_section', section=use.citation.section)}", size=8.5, colour=MUTED)
+def _outline_level(level: int):
+    element = OxmlElement("w:outlineLvl")
+    element.set(qn("w:val"), str(level))
+    return element
 
 
-def _note(document, text: str) -> None:
-    paragraph = document.add_paragraph()
-    _run(paragraph, text, italic=True, colour=MUTED)
+def _number(paragraph, num_id: int) -> None:
+    numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numbering.get_or_add_ilvl().val = 0
+    numbering.get_or_add_numId().val = num_id
 
 
-def _heading(document, report: Report, index: int) -> None:
-    label = report.sections[index][1]
-    number = f"{index + 1}. " if index < len(report.sections) - 1 else ""
-    heading = document.add_heading(level=1)
-    _run(heading, number + label, colour=ACCENT)
+def _field(paragraph, instruction: str, shown: str = "") -> None:
+    """A Word field (PAGE, NUMPAGES, TOC): Word fills it in when it lays out or updates the document."""
+    def char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+        return run
+
+    char("begin")
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    char("separate")
+    paragraph.add_run(clean(shown))
+    char("end")
+
+
+class Writer:
+    """The document being written; ``house`` means a municipality's template gives the look."""
+
+    def __init__(self, document, report: Report, house: bool):
+        self.document, self.report, self.house = document, report, house
+        self.lists = Lists(document)
+        names = {style.name for style in document.styles}
+        for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 12)):
+            if name not in names:  # a template without them still gets real headings (and a table of contents)
+                style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                style.base_style = document.styles["Normal"] if "Normal" in names else None
+                style.font.bold, style.font.size = True, Pt(size)
+                if name != "Title":
+                    style.paragraph_format.keep_with_next = True
+                    style.element.get_or_add_pPr().append(_outline_level(int(name[-1]) - 1))
+        self.quote_style = "Quote" if "Quote" in names else None
+        self.table_style = "Table Grid" if "Table Grid" in names else None
+
+    def accent(self) -> RGBColor | None:
+        return None if self.house else ACCENT
+
+    def heading(self, anchor: str) -> None:
+        heading = self.document.add_heading(level=1)
+        _run(heading, self.report.heading(anchor), colour=self.accent())
+
+    def sub(self, text: str) -> None:
+        _run(self.document.add_heading(level=2), text)
+
+    def para(self, text: str) -> None:
+        self.document.add_paragraph(clean(text))
+
+    def note(self, text: str) -> None:
+        _run(self.document.add_paragraph(), text, italic=True, colour=MUTED)
+
+    def numbered(self, items: list[tuple[str, str, str | None]]) -> list:
+        """A numbered list of (lead, text, rule id) with Word numbering."""
+        num_id = self.lists.new()
+        out = []
+        for lead_text, text, rule in items:
+            paragraph = self.document.add_paragraph()
+            _number(paragraph, num_id)
+            paragraph.paragraph_format.space_after = Pt(2)
+            if lead_text:
+                _run(paragraph, lead_text + " ", bold=True)
+            _run(paragraph, text)
+            if rule:
+                _run(paragraph, " " + rule, size=8, colour=MUTED, mono=True)
+            out.append(paragraph)
+        return out
+
+    def uses(self, uses: list[RuleUse], cite: bool = True) -> None:
+        num_id = self.lists.new()
+        for use in uses:
+            paragraph = self.document.add_paragraph()
+            _number(paragraph, num_id)
+            paragraph.paragraph_format.space_after = Pt(2)
+            _run(paragraph, lead(use.title) + " ", bold=True)
+            _run(paragraph, use.text + " ")
+            _run(paragraph, use.rule, size=8, colour=MUTED, mono=True)
+            if cite:
+                quote = self.document.add_paragraph(style=self.quote_style)
+                quote.paragraph_format.left_indent = Mm(7)
+                _run(quote, f"\u201c{use.citation.quote}\u201d", size=9.5)
+                source = self.document.add_paragraph()
+                source.paragraph_format.left_indent = Mm(7)
+                source.paragraph_format.space_after = Pt(8)
+                _run(source, f"{self.report.t('cite_label')}: {self.report.source_title}, "
+                             f"{self.report.t('cite_section', section=use.citation.section)}", size=8.5, colour=MUTED)
+
+    def table(self, head, rows, widths=None):
+        return _table(self.document, head, rows, widths, style=self.table_style)
+
+
+def _page_numbers(section, report: Report) -> None:
+    """Page X of Y in the footer, unless the footer already numbers its pages."""
+    footer = section.footer
+    if any("PAGE" in (t.text or "") for t in footer._element.iter(qn("w:instrText"))):
+        return
+    paragraphs = footer.paragraphs
+    paragraph = paragraphs[0] if len(paragraphs) == 1 and not paragraphs[0].text else footer.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(paragraph, report.t("page").capitalize() + " ", size=7.5, colour=MUTED)
+    _field(paragraph, "PAGE", "1")
+    _run(paragraph, " / ", size=7.5, colour=MUTED)
+    _field(paragraph, "NUMPAGES", "1")
+
+
+def _body(document, report: Report, house: bool) -> None:
+    a, t = report.advice, report.t
+    w = Writer(document, report, house)
+
+    if report.logo is not None and report.logo[0] != "image/svg+xml":  # Word shows PNG, JPEG and GIF
+        document.add_picture(io.BytesIO(report.logo[1]), height=Mm(15))
+    kicker = document.add_paragraph()
+    _run(kicker, f"{t('doc_kind').upper()} \u00b7 {t('doc_subtitle')} \u00b7 {report.region_name}", size=8.5,
+         bold=True, colour=w.accent())
+    title = document.add_heading(level=0)
+    _run(title, a.proposal.title)
+    topic = document.add_paragraph()
+    _run(topic, a.proposal.topic, italic=True, colour=MUTED)
+    w.table(None, [[(row.label, {"colour": MUTED}), row.value] for row in report.meta], widths=[40, 130])
+    if report.validity:
+        warning = document.add_paragraph()
+        _run(warning, report.validity, bold=True, colour=_rgb("#7a4d0b"))
+
+    contents = document.add_paragraph()
+    _run(contents, t("contents"), bold=True)
+    _field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', t("toc_hint"))
+
+    w.heading("beslispunten")
+    w.para(t("dp_intro"))
+    w.numbered([("", point, None) for point in report.decision_points])
+
+    w.heading("aanleiding")
+    for paragraph in report.occasion:
+        w.para(paragraph)
+
+    w.heading("beoogd-effect")
+    w.para(t("effect_intro"))
+    box = document.add_table(rows=1, cols=1)
+    cell = box.rows[0].cells[0]
+    _shade(cell, "F3F5F2")
+    cell.text = ""
+    _run(cell.paragraphs[0], t("advice_outcome").upper(), size=8, colour=MUTED)
+    _run(cell.add_paragraph(), a.outcome_label, bold=True, size=15, colour=_rgb(OUTCOME_COLOURS.get(a.outcome, "#154273")))
+    _run(cell.add_paragraph(), a.summary)
+    document.add_paragraph()
+    if a.conditions:
+        w.sub(t("advice_conditions"))
+        w.para(t("advice_conditions_intro"))
+        w.uses(a.conditions)
+
+    w.heading("argumenten")
+    if a.reasons:
+        w.uses(a.reasons)
+    else:
+        w.note(t("no_reasons"))
+    if a.considered:
+        w.sub(t("reasons_considered"))
+        w.para(t("reasons_considered_intro"))
+        w.uses(a.considered)
+
+    w.heading("kanttekeningen")
+    if report.caveats:
+        w.numbered([(c.title, c.text, c.rule) for c in report.caveats])
+    else:
+        w.note(t("no_caveats"))
+
+    w.heading("financien")
+    if report.finances:
+        w.para(t("fin_intro"))
+        rows = [[r.label, r.effect_label, r.amount or t("fin_no_amount"), r.note or ""] for r in report.finances]
+        if report.finance_total:
+            rows.append([(t("fin_total"), {"bold": True}), "", (report.finance_total, {"bold": True}), ""])
+        table = w.table([t("fin_col_item"), t("fin_col_effect"), t("fin_col_amount"), t("fin_col_note")],
+                        rows, widths=[45, 25, 30, 70])
+        for row in table.rows:
+            row.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    else:
+        w.note(t("fin_none"))
+
+    if "inkoopprincipes" in dict(report.sections):
+        w.heading("inkoopprincipes")
+        if report.principles:
+            w.para(f"{t('proc_intro')} {report.principles_summary or ''}")
+            colours = {"deviating": _rgb("#8c2119"), "conform": _rgb("#215e2a"), "not_assessed": _rgb("#7a4d0b")}
+            rows = [[f"\u201c{p.principle}\u201d ({p.rule})",
+                     (p.status_label, {"bold": True, "colour": colours[p.status]}), p.explanation]
+                    for p in report.principles]
+            w.table([t("proc_col_principle"), t("proc_col_status"), t("proc_col_reason")], rows, widths=[70, 25, 75])
+        else:
+            w.note(t("proc_no_principles"))
+
+    w.heading("ontbrekende-informatie")
+    if a.missing:
+        w.para(t("missing_intro"))
+        rows = [[m.question, t("missing_blocking") if m.blocking else t("missing_open")] for m in a.missing]
+        table = w.table([t("col_question"), t("col_weight")], rows, widths=[130, 40])
+        for row, m in zip(table.rows[1:], a.missing):
+            _run(row.cells[0].add_paragraph(), m.fact, size=7.5, colour=MUTED, mono=True)
+    else:
+        w.note(t("missing_none"))
+
+    w.heading("communicatie")
+    for line in report.communication:
+        w.para(line)
+    if a.next_steps:
+        w.uses(a.next_steps, cite=False)
+    else:
+        w.note(t("next_none"))
+
+    document.add_page_break()
+    w.heading("bijlagen")
+    w.sub(t("app_sources"))
+    if report.sources:
+        w.numbered([("", source, None) for source in report.sources])
+    else:
+        w.note(t("app_sources_none"))
+    w.sub(t("app_route"))
+    w.para(t("weighing_intro"))
+    rows = []
+    for step in report.steps:
+        rules = "\n".join(f"{line.rule} {line.title} ({line.role_label})" for line in step.rules) or "\u2014"
+        status_style = {"bold": True, "colour": ACCENT} if step.status == "decisive" else {"colour": MUTED}
+        rows.append([f"{step.number}. {step.title}", (step.status_label, status_style), rules])
+    w.table([t("col_step"), t("col_result"), t("col_rules")], rows, widths=[55, 35, 80])
+    w.sub(t("app_facts"))
+    w.para(t("app_facts_intro"))
+    rows = [[f"{f.question} ({f.path})", f.value, (", ".join(f.rules), {"mono": True, "size": 8})]
+            for f in report.facts_used]
+    w.table([t("col_question"), t("app_col_value"), t("col_rules")], rows, widths=[95, 30, 45])
+    w.sub(t("app_hashes"))
+    w.para(t("app_hashes_intro"))
+    rows = [[name, (digest, {"mono": True, "size": 7.5})] for name, digest in report.file_hashes]
+    rows.append([t("app_engine"), (a.engine_version, {"mono": True})])
+    w.table([t("app_file"), t("app_hash")], rows, widths=[60, 110])
+    if house:  # the template's footer stays as it is; the receipt line goes at the end
+        _run(document.add_paragraph(), report.footer, size=7.5, colour=MUTED)
+    else:
+        _run(document.sections[0].footer.paragraphs[0], report.footer, size=7.5, colour=MUTED)
+    for index, section in enumerate(document.sections):
+        if index == 0 or not section.footer.is_linked_to_previous:
+            _page_numbers(section, report)
+    _update_fields_on_open(document)
+
+
+def _update_fields_on_open(document) -> None:
+    """Ask Word to fill in the table of contents when the document is opened."""
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        element = OxmlElement("w:updateFields")
+        element.set(qn("w:val"), "true")
+        settings.append(element)
+
+
+def _from_template(template: bytes):
+    """A document with the template's styles, headers, footers and page setup, and an empty body.
+
+    A Word template (.dotx) differs from a document only in its content type; it is read as a document.
+    """
+    source = io.BytesIO(template)
+    with zipfile.ZipFile(source) as archive:
+        types = archive.read("[Content_Types].xml")
+        if b"template.main+xml" in types:
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+                for item in archive.infolist():
+                    data = archive.read(item.filename)
+                    if item.filename == "[Content_Types].xml":
+                        data = data.replace(b"template.main+xml", b"document.main+xml")
+                    target.writestr(item, data)
+            source = out
+    source.seek(0)
+    document = Document(source)
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document
 
 
 def _setup(document, report: Report) -> None:
@@ -145,6 +454,11 @@ def _setup(document, report: Report) -> None:
     normal.font.size = Pt(10)
     for name in ("Title", "Heading 1", "Heading 2"):
         document.styles[name].font.name = "Arial"
+    _properties(document, report)
+
+
+def _properties(document, report: Report) -> None:
+    """Document properties from the advice (not the clock), so the same input gives the same bytes."""
     day = dt.datetime.combine(report.advice.evaluation_date, dt.time(0, 0))
     props = document.core_properties
     props.title = _property(report.advice.proposal.title)  # the full title is in the document itself
@@ -158,132 +472,14 @@ def _setup(document, report: Report) -> None:
     props.comments = ""
 
 
-def _build(report: Report):
-    a, t = report.advice, report.t
-    document = Document()
-    _setup(document, report)
-
-    kicker = document.add_paragraph()
-    _run(kicker, f"{t('doc_kind').upper()} \u00b7 {t('doc_subtitle')} \u00b7 {report.region_name}", size=8.5,
-         bold=True, colour=ACCENT)
-    title = document.add_heading(level=0)
-    _run(title, a.proposal.title)
-    topic = document.add_paragraph()
-    _run(topic, a.proposal.topic, italic=True, colour=MUTED)
-    _table(document, None,
-           [[(row.label, {"colour": MUTED}), row.value] for row in report.meta], widths=[40, 130])
-    if a.validity_warning:
-        warning = document.add_paragraph()
-        _run(warning, f"{t('validity_title')}: ", bold=True, colour=_rgb("#7a4d0b"))
-        _run(warning, a.validity_warning)
-
-    _heading(document, report, 0)
-    document.add_paragraph(clean(t("dp_intro")))
-    for i, point in enumerate(report.decision_points, start=1):
-        paragraph = document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Mm(7)
-        paragraph.paragraph_format.first_line_indent = Mm(-7)
-        _run(paragraph, f"{i}.\t", bold=True, colour=ACCENT)
-        _run(paragraph, point)
-
-    _heading(document, report, 1)
-    box = document.add_table(rows=1, cols=1)
-    cell = box.rows[0].cells[0]
-    _shade(cell, "F3F5F2")
-    cell.text = ""
-    _run(cell.paragraphs[0], t("advice_outcome").upper(), size=8, colour=MUTED)
-    value = cell.add_paragraph()
-    _run(value, a.outcome_label, bold=True, size=15, colour=_rgb(OUTCOME_COLOURS[a.outcome]))
-    _run(cell.add_paragraph(), a.summary)
-    document.add_paragraph()
-    if a.conditions:
-        sub = document.add_heading(level=2)
-        _run(sub, t("advice_conditions"))
-        document.add_paragraph(clean(t("advice_conditions_intro")))
-        _uses(document, report, a.conditions)
-
-    _heading(document, report, 2)
-    document.add_paragraph(clean(t("weighing_intro")))
-    rows = []
-    for step in report.steps:
-        rules = "\n".join(f"{line.rule} {line.title} ({line.role_label})" for line in step.rules) or "\u2014"
-        status_style = {"bold": True, "colour": ACCENT} if step.status == "decisive" else {"colour": MUTED}
-        rows.append([f"{step.number}. {step.title}", (step.status_label, status_style), rules])
-    _table(document, [t("col_step"), t("col_result"), t("col_rules")], rows, widths=[55, 35, 80])
-
-    _heading(document, report, 3)
-    if a.reasons:
-        _uses(document, report, a.reasons)
+def _build(report: Report, template: bytes | None = None):
+    if template is None:
+        document = Document()
+        _setup(document, report)
     else:
-        _note(document, t("no_reasons"))
-    if a.considered:
-        sub = document.add_heading(level=2)
-        _run(sub, t("reasons_considered"))
-        document.add_paragraph(clean(t("reasons_considered_intro")))
-        _uses(document, report, a.considered)
-
-    _heading(document, report, 4)
-    if a.caveats:
-        _uses(document, report, a.caveats)
-    else:
-        _note(document, t("no_caveats"))
-
-    _heading(document, report, 5)
-    if report.finances:
-        document.add_paragraph(clean(t("fin_intro")))
-        rows = [[r.label, r.effect_label, r.amount or t("fin_no_amount"), r.note or ""] for r in report.finances]
-        if report.finance_total:
-            rows.append([(t("fin_total"), {"bold": True}), "", (report.finance_total, {"bold": True}), ""])
-        table = _table(document, [t("fin_col_item"), t("fin_col_effect"), t("fin_col_amount"), t("fin_col_note")],
-                       rows, widths=[45, 25, 30, 70])
-        for row in table.rows:
-            row.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    else:
-        _note(document, t("fin_none"))
-
-    _heading(document, report, 6)
-    if report.is_procurement and report.principles:
-        document.add_paragraph(clean(f"{t('proc_intro')} {report.principles_summary or ''}"))
-        colours = {"deviating": _rgb("#8c2119"), "conform": _rgb("#215e2a"), "not_assessed": _rgb("#7a4d0b")}
-        rows = [[f"\u201c{p.principle}\u201d ({p.rule})", (p.status_label, {"bold": True, "colour": colours[p.status]}),
-                 p.explanation] for p in report.principles]
-        _table(document, [t("proc_col_principle"), t("proc_col_status"), t("proc_col_reason")], rows,
-               widths=[70, 25, 75])
-    else:
-        _note(document, t("proc_no_principles" if report.is_procurement else "proc_not_applicable"))
-
-    _heading(document, report, 7)
-    if a.missing:
-        document.add_paragraph(clean(t("missing_intro")))
-        rows = [[m.question, t("missing_blocking") if m.blocking else t("missing_open"), (m.fact, {"mono": True})]
-                for m in a.missing]
-        _table(document, [t("col_question"), t("col_weight"), t("col_fact")], rows, widths=[95, 30, 45])
-    else:
-        _note(document, t("missing_none"))
-
-    _heading(document, report, 8)
-    if a.next_steps:
-        _uses(document, report, a.next_steps, cite=False)
-    else:
-        _note(document, t("next_none"))
-
-    document.add_page_break()
-    _heading(document, report, 9)
-    sub = document.add_heading(level=2)
-    _run(sub, t("app_facts"))
-    document.add_paragraph(clean(t("app_facts_intro")))
-    rows = [[f"{f.question} ({f.path})", f.value, (", ".join(f.rules), {"mono": True, "size": 8})]
-            for f in report.facts_used]
-    _table(document, [t("col_question"), t("app_col_value"), t("col_rules")], rows, widths=[95, 30, 45])
-    sub = document.add_heading(level=2)
-    _run(sub, t("app_hashes"))
-    document.add_paragraph(clean(t("app_hashes_intro")))
-    rows = [[name, (digest, {"mono": True, "size": 7.5})] for name, digest in report.file_hashes]
-    rows.append([t("app_engine"), (a.engine_version, {"mono": True})])
-    _table(document, [t("app_file"), t("app_hash")], rows, widths=[60, 110])
-    footer = document.sections[0].footer.paragraphs[0]
-    _run(footer, t("footer", version=a.engine_version, day=a.evaluation_date.isoformat(), ruleset=a.ruleset.id,
-                   rs_version=a.ruleset.version), size=7.5, colour=MUTED)
+        document = _from_template(template)
+        _properties(document, report)
+    _body(document, report, house=template is not None)
     return document
 
 
@@ -300,7 +496,8 @@ def _reproducible(data: bytes, day: dt.date) -> bytes:
     return out.getvalue()
 
 
-def render_docx(report: Report) -> bytes:
+def render_docx(report: Report, template: bytes | None = None) -> bytes:
+    """The Word file; with ``template`` (a .docx or .dotx) in the municipality's house style."""
     buffer = io.BytesIO()
-    _build(report).save(buffer)
+    _build(report, template).save(buffer)
     return _reproducible(buffer.getvalue(), report.advice.evaluation_date)

@@ -8,6 +8,7 @@ anything outside the file.
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,7 +50,15 @@ def _without_controls(value: object) -> object:
     return value
 
 
+def logo_uri(report: Report) -> str | None:
+    """The house-style logo as a data URI, so the HTML file stays self-contained."""
+    if report.logo is None:
+        return None
+    media, data = report.logo
+    return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 def render_html(report: Report) -> str:
     template = environment().get_template("report.html.j2")
     return template.render(r=report, t=report.t, flow=layout(report), colours=OUTCOME_COLOURS, lead=lead,
-                           outcome_caption=report.t("advice_outcome").upper())
+                           outcome_caption=report.t("advice_outcome").upper(), dict=dict, logo_uri=logo_uri(report))

@@ -19,6 +19,9 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "appendix": {"nl": "Bijlage", "en": "Appendix"},
     "page": {"nl": "pagina", "en": "page"},
     "contents": {"nl": "Inhoud", "en": "Contents"},
+    "logo_alt": {"nl": "Logo", "en": "Logo"},
+    "toc_hint": {"nl": "Klik met de rechtermuisknop en kies 'Veld bijwerken' om de inhoudsopgave te tonen.",
+                 "en": "Right-click and choose 'Update field' to show the table of contents."},
     "footer": {"nl": "Getoetst met regiotoets {version} op {day} aan {ruleset} (versie {rs_version}).",
                "en": "Evaluated with regiotoets {version} on {day} against {ruleset} (version {rs_version})."},
     # meta block
@@ -39,24 +42,24 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "validity_title": {"nl": "Let op", "en": "Note"},
     # section headings
     "sec_decision_points": {"nl": "Beslispunten", "en": "Decision points"},
-    "sec_advice": {"nl": "Advies", "en": "Advice"},
-    "sec_weighing": {"nl": "Afweging", "en": "Weighing"},
+    "sec_occasion": {"nl": "Aanleiding", "en": "Background"},
+    "sec_effect": {"nl": "Beoogd effect", "en": "Intended effect"},
     "sec_reasons": {"nl": "Argumenten", "en": "Arguments"},
     "sec_caveats": {"nl": "Kanttekeningen en risico's", "en": "Caveats and risks"},
     "sec_finances": {"nl": "Financiën", "en": "Finances"},
     "sec_procurement": {"nl": "Inkoopprincipes", "en": "Procurement principles"},
     "sec_missing": {"nl": "Ontbrekende informatie", "en": "Missing information"},
-    "sec_next_steps": {"nl": "Vervolg", "en": "Next steps"},
-    "sec_appendix": {"nl": "Bijlage: verantwoording", "en": "Appendix: audit trail"},
+    "sec_next_steps": {"nl": "Communicatie en vervolg", "en": "Communication and next steps"},
+    "sec_appendix": {"nl": "Bijlagen", "en": "Appendices"},
     # decision points
     "dp_intro": {"nl": "Voorgesteld wordt:", "en": "It is proposed:"},
     "dp_participate": {"nl": "In te stemmen met deelname van {region} aan de bovenregionale samenwerking \u2018{title}\u2019.",
                        "en": "To agree that {region} participates in the supra-regional collaboration \u2018{title}\u2019."},
     "dp_participate_provided": {
         "nl": "In te stemmen met deelname van {region} aan de bovenregionale samenwerking \u2018{title}\u2019, "
-              "onder de voorwaarden die onder Advies zijn genoemd.",
+              "onder de voorwaarden die onder Beoogd effect zijn genoemd.",
         "en": "To agree that {region} participates in the supra-regional collaboration \u2018{title}\u2019, "
-              "on the conditions listed under Advice."},
+              "on the conditions listed under Intended effect."},
     "dp_decline": {"nl": "Niet in te stemmen met deelname van {region} aan de bovenregionale samenwerking \u2018{title}\u2019.",
                    "en": "Not to agree that {region} participates in the supra-regional collaboration \u2018{title}\u2019."},
     "dp_handle_at_lower_scale": {
@@ -69,8 +72,60 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
               "voorstel opnieuw is getoetst.",
         "en": "To defer the decision on \u2018{title}\u2019 until the missing information has been supplied and the "
               "proposal has been evaluated again."},
-    "dp_approval": {"nl": "Voor dit besluit is goedkeuring vereist van {body}.",
-                    "en": "This decision requires the approval of {body}."},
+    "dp_other": {"nl": "Over de bovenregionale samenwerking \u2018{title}\u2019 te besluiten overeenkomstig het advies: {outcome}.",
+                 "en": "To decide on the supra-regional collaboration \u2018{title}\u2019 in line with the advice: {outcome}."},
+    "dp_conditions": {"nl": "Opdracht te geven de voorwaarden uit te werken en de uitwerking voor te leggen voordat de deelname ingaat.",
+                      "en": "To instruct that the conditions be worked out and the result presented before participation starts."},
+    "dp_missing": {"nl": "Opdracht te geven de ontbrekende informatie aan te vullen en het voorstel opnieuw te laten toetsen.",
+                   "en": "To instruct that the missing information be supplied and the proposal evaluated again."},
+    # background
+    "occ_partners": {"nl": "Op {date} is een voorstel ingediend voor bovenregionale samenwerking met {partners} (indiener: {submitter}). Onderwerp: {topic}.",
+                     "en": "On {date} a proposal was submitted for supra-regional collaboration with {partners} (submitter: {submitter}). Topic: {topic}."},
+    "occ_no_partners": {"nl": "Op {date} is een voorstel ingediend voor bovenregionale samenwerking (indiener: {submitter}). Onderwerp: {topic}.",
+                        "en": "On {date} a proposal was submitted for supra-regional collaboration (submitter: {submitter}). Topic: {topic}."},
+    # intended effect
+    "effect_intro": {"nl": "Met het besluit volgt het bestuur het advies dat uit de toetsing aan de regiovisie komt.",
+                     "en": "With this decision the board follows the advice that results from the assessment against the regional vision."},
+    # caveats
+    "cav_validity": {"nl": "Regiovisie buiten haar geldigheid.", "en": "Regional vision outside its validity."},
+    "cav_conditions": {"nl": "Deelname hangt af van {n} voorwaarden.", "en": "Participation depends on {n} conditions."},
+    "cav_conditions_one": {"nl": "Deelname hangt af van een voorwaarde.", "en": "Participation depends on a condition."},
+    "cav_conditions_text": {"nl": "Zolang hieraan niet is voldaan, is deelname niet verantwoord: {items}. Wordt een voorwaarde niet vervuld, dan moet het bestuur opnieuw besluiten.",
+                            "en": "Until these are met, participation is not justified: {items}. If a condition is not met, the board has to decide again."},
+    "cav_deviations": {"nl": "De inkoop wijkt op {n} punten af van de inkoopprincipes.",
+                       "en": "The procurement deviates from the procurement principles on {n} points."},
+    "cav_deviations_one": {"nl": "De inkoop wijkt op een punt af van de inkoopprincipes.",
+                           "en": "The procurement deviates from the procurement principles on one point."},
+    "cav_deviations_text": {"nl": "Het gaat om: {items}. Elke afwijking moet gemotiveerd of hersteld worden; zie Inkoopprincipes.",
+                            "en": "These are: {items}. Each deviation must be justified or corrected; see Procurement principles."},
+    "cav_capacity": {"nl": "Onvoldoende capaciteit voor bemensing.", "en": "Insufficient staffing capacity."},
+    "cav_capacity_text": {"nl": "De regio heeft nu niet genoeg capaciteit om de samenwerking te bemensen; dat moet vóór deelname geregeld zijn",
+                          "en": "The region does not have enough capacity to staff the collaboration; this must be arranged before participation"},
+    "cav_fte": {"nl": "{fte} fte", "en": "{fte} FTE"},
+    "cav_hours": {"nl": "{hours} uur per week", "en": "{hours} hours a week"},
+    "cav_worse": {"nl": "Financieel nadeel: {item}.", "en": "Financial disadvantage: {item}."},
+    "cav_worse_text": {"nl": "Het voorstel noemt een financieel nadeel voor de gemeenten; de bestuurders moeten het meewegen en er dekking voor vinden",
+                       "en": "The proposal states a financial disadvantage for the municipalities; the board must weigh it and find funding"},
+    "cav_amount": {"nl": "naar schatting {amount} per jaar", "en": "an estimated {amount} a year"},
+    "cav_missing": {"nl": "Nog niet alles is vastgesteld.", "en": "Not everything has been established."},
+    "cav_missing_blocking": {"nl": "Op {n} vragen is nog geen antwoord; van {blocking} daarvan hangt de uitkomst af. Zie Ontbrekende informatie.",
+                             "en": "{n} questions are still unanswered; the outcome depends on {blocking} of them. See Missing information."},
+    "cav_missing_open": {"nl": "Op {n} vragen is nog geen antwoord; zij veranderen de uitkomst niet, maar moeten vóór de uitvoering zijn beantwoord. Zie Ontbrekende informatie.",
+                         "en": "{n} questions are still unanswered; they do not change the outcome but must be answered before execution. See Missing information."},
+    "cav_not_assessed": {"nl": "Nog niet alle inkoopprincipes zijn te beoordelen ({n}).", "en": "Not all procurement principles can be assessed yet ({n})."},
+    "cav_not_assessed_text": {"nl": "Het voorstel geeft nog niet de gegevens om deze uitgangspunten te toetsen; zie Inkoopprincipes.",
+                              "en": "The proposal does not yet give the information to assess these principles; see Procurement principles."},
+    # communication and next steps
+    "com_approval": {"nl": "Besluitvorming: voor iedere nieuwe bovenregionale samenwerking is goedkeuring vereist van {body}.",
+                     "en": "Decision: every new supra-regional collaboration requires the approval of {body}."},
+    "com_inform": {"nl": "Communicatie: na het besluit wordt de indiener ({submitter}) geïnformeerd.",
+                   "en": "Communication: after the decision the submitter ({submitter}) is informed."},
+    "com_inform_partners": {"nl": "Communicatie: na het besluit worden de indiener ({submitter}) en de partnerregio's ({partners}) geïnformeerd.",
+                            "en": "Communication: after the decision the submitter ({submitter}) and the partner regions ({partners}) are informed."},
+    # appendices
+    "app_sources": {"nl": "Bronnen en bijlagen bij het voorstel", "en": "Sources and attachments of the proposal"},
+    "app_sources_none": {"nl": "Het voorstel noemt geen bronnen of bijlagen.", "en": "The proposal lists no sources or attachments."},
+    "app_route": {"nl": "Beslisroute", "en": "Decision route"},
     # advice
     "advice_outcome": {"nl": "Uitkomst", "en": "Outcome"},
     "advice_conditions": {"nl": "Voorwaarden", "en": "Conditions"},
@@ -135,7 +190,10 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "proc_deviating": {"nl": "Wijkt af", "en": "Deviates"},
     "proc_conform": {"nl": "Conform", "en": "Conforms"},
     "proc_not_assessed": {"nl": "Niet beoordeeld", "en": "Not assessed"},
-    "proc_unknown_facts": {"nl": "Nog niet vastgesteld: {questions}", "en": "Not yet established: {questions}"},
+    "proc_unknown_facts": {"nl": "Nog niet te beoordelen; het voorstel beantwoordt nog niet: {questions}",
+                           "en": "Not yet assessable; the proposal does not yet answer: {questions}"},
+    "proc_conform_text": {"nl": "Het voorstel volgt dit uitgangspunt", "en": "The proposal follows this principle"},
+    "proc_given": {"nl": " ({given})", "en": " ({given})"},
     "proc_summary": {"nl": "{deviating} afwijkend, {conform} conform, {unknown} niet beoordeeld.",
                      "en": "{deviating} deviating, {conform} conforming, {unknown} not assessed."},
     # missing information
@@ -170,7 +228,12 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "ov_intro": {"nl": "{n} voorstellen getoetst op {day}.", "en": "{n} proposals evaluated on {day}."},
     "ov_col_proposal": {"nl": "Voorstel", "en": "Proposal"},
     "ov_col_outcome": {"nl": "Uitkomst", "en": "Outcome"},
-    "ov_col_reason": {"nl": "Belangrijkste reden", "en": "Main reason"},
+    "ov_col_reason": {"nl": "Bepalende regel", "en": "Deciding rule"},
+    "ov_col_region": {"nl": "Regio en regelset", "en": "Region and rule set"},
+    "ov_ruleset": {"nl": "versie {version}", "en": "version {version}"},
+    "ov_counts": {"nl": "Aantal per uitkomst", "en": "Count per outcome"},
+    "ov_expired": {"nl": "Let op: {n} advies/adviezen zijn gegeven met een regelset buiten haar geldigheid; zie de kolom Regio en regelset.",
+                   "en": "Note: {n} advice(s) were given with a rule set outside its validity; see the column Region and rule set."},
     "ov_col_report": {"nl": "Rapport", "en": "Report"},
     "ov_open": {"nl": "openen", "en": "open"},
     "ov_failed": {"nl": "Niet getoetst door een fout in het bestand ({n}):", "en": "Not evaluated because of an error in the file ({n}):"},
@@ -178,7 +241,9 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
 
 
 def rt(key: str, lang: str, **kwargs: Any) -> str:
-    """A report label in ``lang``, with ``{placeholders}`` filled."""
+    """A report label in ``lang``, with ``{placeholders}`` filled; ``n=1`` takes the ``_one`` form when there is one."""
+    if kwargs.get("n") == 1 and f"{key}_one" in REPORT_TEXT:
+        key = f"{key}_one"
     text = REPORT_TEXT[key][lang]
     return text.format(**kwargs) if kwargs else text
 

@@ -30,10 +30,15 @@ def _uses(report: Report, uses: list[RuleUse], cite: bool = True) -> list[str]:
     return out
 
 
-def _heading(report: Report, index: int) -> str:
-    anchor, label = report.sections[index]
-    number = f"{index + 1}. " if index < len(report.sections) - 1 else ""
-    return f"## {number}{label}"
+def _heading(report: Report, anchor: str) -> str:
+    n = report.number(anchor)
+    label = md(dict(report.sections)[anchor])
+    return f"## {n}. {label}" if n else f"## {label}"
+
+
+def _sections(report: Report) -> list[str]:
+    """The anchors of the sections this report has, in order."""
+    return [anchor for anchor, _ in report.sections]
 
 
 def render_markdown_report(report: Report) -> str:
@@ -41,36 +46,37 @@ def render_markdown_report(report: Report) -> str:
     out = [f"*{md(t('doc_kind'))} \u00b7 {md(t('doc_subtitle'))} \u00b7 {md(report.region_name)}*", "",
            f"# {md(a.proposal.title)}", "", md(a.proposal.topic), ""]
     out += _table(["", ""], [[f"**{md(row.label)}**", md(row.value)] for row in report.meta])
-    if a.validity_warning:
-        out += [f"> **{md(t('validity_title'))}:** {md(a.validity_warning)}", ""]
+    if report.validity:
+        out += [f"> **{md(report.validity)}**", ""]
 
-    out += [_heading(report, 0), "", md(t("dp_intro")), ""]
+    out += [_heading(report, "beslispunten"), "", md(t("dp_intro")), ""]
     out += [f"{i}. {md(point)}" for i, point in enumerate(report.decision_points, start=1)] + [""]
 
-    out += [_heading(report, 1), "", f"> **{md(t('advice_outcome'))}: {md(a.outcome_label)}**  ",
-            f"> {md(a.summary)}", ""]
+    out += [_heading(report, "aanleiding"), ""]
+    for paragraph in report.occasion:
+        out += [md(paragraph), ""]
+
+    out += [_heading(report, "beoogd-effect"), "", md(t("effect_intro")), "",
+            f"> **{md(t('advice_outcome'))}: {md(a.outcome_label)}**  ", f"> {md(a.summary)}", ""]
     if a.conditions:
         out += [f"### {md(t('advice_conditions'))}", "", md(t("advice_conditions_intro")), ""]
         out += _uses(report, a.conditions)
 
-    out += [_heading(report, 2), "", md(t("weighing_intro")), ""]
-    rows = []
-    for step in report.steps:
-        status = f"**{md(step.status_label)}**" if step.status == "decisive" else md(step.status_label)
-        rules = "; ".join(f"`{line.rule}` {md(line.title)} ({md(line.role_label)})" for line in step.rules)
-        rows.append([f"{step.number}. {md(step.title)}", status, rules or "\u2014"])
-    out += _table([md(t("col_step")), md(t("col_result")), md(t("col_rules"))], rows)
-
-    out += [_heading(report, 3), ""]
+    out += [_heading(report, "argumenten"), ""]
     out += _uses(report, a.reasons) if a.reasons else [f"*{md(t('no_reasons'))}*", ""]
     if a.considered:
         out += [f"### {md(t('reasons_considered'))}", "", md(t("reasons_considered_intro")), ""]
         out += _uses(report, a.considered)
 
-    out += [_heading(report, 4), ""]
-    out += _uses(report, a.caveats) if a.caveats else [f"*{md(t('no_caveats'))}*", ""]
+    out += [_heading(report, "kanttekeningen"), ""]
+    if report.caveats:
+        for i, c in enumerate(report.caveats, start=1):
+            out.append(f"{i}. **{md(c.title)}** {md(c.text)}" + (f" `{c.rule}`" if c.rule else ""))
+        out.append("")
+    else:
+        out += [f"*{md(t('no_caveats'))}*", ""]
 
-    out += [_heading(report, 5), ""]
+    out += [_heading(report, "financien"), ""]
     if report.finances:
         out += [md(t("fin_intro")), ""]
         rows = [[md(r.label), md(r.effect_label), md(r.amount or t("fin_no_amount")), md(r.note or "")]
@@ -82,29 +88,42 @@ def render_markdown_report(report: Report) -> str:
     else:
         out += [f"*{md(t('fin_none'))}*", ""]
 
-    out += [_heading(report, 6), ""]
-    if report.is_procurement and report.principles:
-        out += [f"{md(t('proc_intro'))} {md(report.principles_summary or '')}", ""]
-        rows = [[f"\u201c{md(p.principle)}\u201d `{p.rule}`",
-                 f"**{md(p.status_label)}**" if p.status == "deviating" else md(p.status_label), md(p.explanation)]
-                for p in report.principles]
-        out += _table([md(t("proc_col_principle")), md(t("proc_col_status")), md(t("proc_col_reason"))], rows)
-    else:
-        out += [f"*{md(t('proc_no_principles' if report.is_procurement else 'proc_not_applicable'))}*", ""]
+    if "inkoopprincipes" in _sections(report):
+        out += [_heading(report, "inkoopprincipes"), ""]
+        if report.principles:
+            out += [f"{md(t('proc_intro'))} {md(report.principles_summary or '')}", ""]
+            rows = [[f"\u201c{md(p.principle)}\u201d `{p.rule}`",
+                     f"**{md(p.status_label)}**" if p.status == "deviating" else md(p.status_label), md(p.explanation)]
+                    for p in report.principles]
+            out += _table([md(t("proc_col_principle")), md(t("proc_col_status")), md(t("proc_col_reason"))], rows)
+        else:
+            out += [f"*{md(t('proc_no_principles'))}*", ""]
 
-    out += [_heading(report, 7), ""]
+    out += [_heading(report, "ontbrekende-informatie"), ""]
     if a.missing:
         out += [md(t("missing_intro")), ""]
-        rows = [[md(m.question), md(t("missing_blocking") if m.blocking else t("missing_open")), f"`{m.fact}`"]
+        rows = [[f"{md(m.question)} `{m.fact}`", md(t("missing_blocking") if m.blocking else t("missing_open"))]
                 for m in a.missing]
-        out += _table([md(t("col_question")), md(t("col_weight")), md(t("col_fact"))], rows)
+        out += _table([md(t("col_question")), md(t("col_weight"))], rows)
     else:
         out += [f"*{md(t('missing_none'))}*", ""]
 
-    out += [_heading(report, 8), ""]
+    out += [_heading(report, "communicatie"), ""]
+    for line in report.communication:
+        out += [md(line), ""]
     out += _uses(report, a.next_steps, cite=False) if a.next_steps else [f"*{md(t('next_none'))}*", ""]
 
-    out += [_heading(report, 9), "", f"### {md(t('app_facts'))}", "", md(t("app_facts_intro")), ""]
+    out += [_heading(report, "bijlagen"), "", f"### {md(t('app_sources'))}", ""]
+    out += ([f"- {md(source)}" for source in report.sources] + [""] if report.sources
+            else [f"*{md(t('app_sources_none'))}*", ""])
+    out += [f"### {md(t('app_route'))}", "", md(t("weighing_intro")), ""]
+    rows = []
+    for step in report.steps:
+        status = f"**{md(step.status_label)}**" if step.status == "decisive" else md(step.status_label)
+        rules = "; ".join(f"`{line.rule}` {md(line.title)} ({md(line.role_label)})" for line in step.rules)
+        rows.append([f"{step.number}. {md(step.title)}", status, rules or "\u2014"])
+    out += _table([md(t("col_step")), md(t("col_result")), md(t("col_rules"))], rows)
+    out += [f"### {md(t('app_facts'))}", "", md(t("app_facts_intro")), ""]
     rows = [[f"{md(f.question)} (`{f.path}`)", md(f.value), ", ".join(f"`{r}`" for r in f.rules)]
             for f in report.facts_used]
     out += _table([md(t("col_question")), md(t("app_col_value")), md(t("col_rules"))], rows)
@@ -112,5 +131,5 @@ def render_markdown_report(report: Report) -> str:
     rows = [[md(name), f"`{digest}`"] for name, digest in report.file_hashes]
     rows.append([md(t("app_engine")), f"`{a.engine_version}`"])
     out += _table([md(t("app_file")), md(t("app_hash"))], rows)
-    out += ["---", "", f"*{md(t('footer', version=a.engine_version, day=a.evaluation_date.isoformat(), ruleset=a.ruleset.id, rs_version=a.ruleset.version))}*", ""]
+    out += ["---", "", f"*{md(report.footer)}*", ""]
     return "\n".join(out)

@@ -17,24 +17,25 @@ from pydantic import BaseModel
 from .. import conditions as C
 from ..advice import Advice, RuleUse, supporting_rules
 from ..facts import question_for
-from ..i18n import euro, number, value_label
+from ..i18n import euro, long_date, number, value_label
 from ..proposal import UNKNOWN
 from ..ruleset import RuleSet
 from .i18n import REPORT_TEXT, rt
 
-# The sections of a report, in order: (anchor, label key).
+# The sections of a board report, in order: (anchor, label key). "inkoopprincipes" only for procurement.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("beslispunten", "sec_decision_points"),
-    ("advies", "sec_advice"),
-    ("afweging", "sec_weighing"),
+    ("aanleiding", "sec_occasion"),
+    ("beoogd-effect", "sec_effect"),
     ("argumenten", "sec_reasons"),
     ("kanttekeningen", "sec_caveats"),
     ("financien", "sec_finances"),
     ("inkoopprincipes", "sec_procurement"),
     ("ontbrekende-informatie", "sec_missing"),
-    ("vervolg", "sec_next_steps"),
-    ("bijlage", "sec_appendix"),
+    ("communicatie", "sec_next_steps"),
+    ("bijlagen", "sec_appendix"),
 )
+PROCUREMENT_ONLY = ("inkoopprincipes",)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class PrincipleRow:
     """One procurement principle: the source's words, the verdict and why."""
 
     rule: str
+    title: str
     principle: str
     section: str
     status: str  # deviating | conform | not_assessed
@@ -96,6 +98,15 @@ class MetaRow:
     value: str
 
 
+@dataclass(frozen=True)
+class CaveatItem:
+    """One caveat or risk for the board: a short lead, the text, and the rule behind it when there is one."""
+
+    title: str
+    text: str
+    rule: Optional[str] = None
+
+
 @dataclass
 class Report:
     """Everything one board report shows, in one language."""
@@ -115,18 +126,40 @@ class Report:
     facts_used: list[FactRow]
     file_hashes: list[tuple[str, str]]
     sections: list[tuple[str, str]] = field(default_factory=list)
+    occasion: list[str] = field(default_factory=list)
+    caveats: list[CaveatItem] = field(default_factory=list)
+    communication: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    footer: str = ""
+    validity: Optional[str] = None  # the validity warning with written-out dates
+    logo: Optional[tuple[str, bytes]] = None  # (media type, bytes) for the HTML report's house style
+    stylesheet: Optional[str] = None
+
+    def number(self, anchor: str) -> str:
+        """The heading number of a section ("3"), empty for the appendices."""
+        anchors = [a for a, _ in self.sections]
+        index = anchors.index(anchor)
+        return "" if anchor == "bijlagen" else str(index + 1)
+
+    def heading(self, anchor: str) -> str:
+        """A section's heading with its number, as Markdown and Word show it."""
+        label = dict(self.sections)[anchor]
+        n = self.number(anchor)
+        return f"{n}. {label}" if n else label
 
     def t(self, key: str, **kwargs: Any) -> str:
         return rt(key, self.lang, **kwargs)
 
     @property
     def main_reason(self) -> str:
-        """The reason an overview table shows: the first argument behind the outcome, else the outcome rule.
+        """The reason an overview table shows: the title of the rule that decided the outcome."""
+        deciding = self.advice.deciding
+        return deciding.title if deciding else ""
 
-        The advice lists the outcome rule first; its title mostly repeats the outcome itself.
-        """
-        reasons = self.advice.reasons
-        return reasons[min(1, len(reasons) - 1)].title if reasons else ""
+    @property
+    def deciding_rule(self) -> str:
+        deciding = self.advice.deciding
+        return deciding.rule if deciding else ""
 
 
 def lead(title: str) -> str:
@@ -195,14 +228,15 @@ def principles(advice: Advice, ruleset: RuleSet) -> list[PrincipleRow]:
         elif unknown:
             status = "not_assessed"
             explanation = rt("proc_unknown_facts", lang,
-                             questions="; ".join(question_for(ruleset.facts, p, lang) for p in unknown))
+                             questions=" ".join(question_for(ruleset.facts, p, lang) for p in unknown))
         else:
             status = "conform"
             known = [p for p in C.fact_paths(rule.condition)
                      if p != "kind" and advice.facts.get(p) not in (None, UNKNOWN)]
-            explanation = "; ".join(f"{question_for(ruleset.facts, p, lang)} \u2014 {show_value(advice.facts[p], p, lang)}"
-                                    for p in known)
-        rows.append(PrincipleRow(rule=rule.id, principle=cite.quote, section=cite.section, status=status,
+            given = ", ".join(show_value(advice.facts[p], p, lang) for p in known
+                              if advice.facts[p] not in ("yes", True))  # "ja" says nothing the verdict does not
+            explanation = rt("proc_conform_text", lang) + (rt("proc_given", lang, given=given) if given else "") + "."
+        rows.append(PrincipleRow(rule=rule.id, title=rule.data.title.get(lang), principle=cite.quote, section=cite.section, status=status,
                                  status_label=rt(f"proc_{status}", lang), explanation=explanation))
     return rows
 
@@ -257,23 +291,172 @@ def facts_used(advice: Advice, ruleset: RuleSet) -> list[FactRow]:
 
 
 def decision_points(advice: Advice, ruleset: RuleSet) -> list[str]:
+    """Only decisions, each completing "Voorgesteld wordt:"; who must approve belongs under Communicatie."""
     lang = advice.lang
-    first = rt(f"dp_{advice.outcome}", lang, region=ruleset.meta.name, title=advice.proposal.title)
-    return [first, rt("dp_approval", lang, body=ruleset.meta.decision_body.get(lang))]
+    key = f"dp_{advice.outcome}" if f"dp_{advice.outcome}" in REPORT_TEXT else "dp_other"
+    points = [rt(key, lang, region=ruleset.meta.name, title=advice.proposal.title, outcome=advice.outcome_label)]
+    if advice.conditions:
+        points.append(rt("dp_conditions", lang))
+    if advice.missing:
+        points.append(rt("dp_missing", lang))
+    return points
+
+
+def enumerate_(items: list[str], lang: str) -> str:
+    """"A, B en C" ("A, B and C")."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" en " if lang == "nl" else " and ") + items[-1]
+
+
+def occasion(advice: Advice, proposal: BaseModel) -> list[str]:
+    """Aanleiding: who asks what and why, in the proposal's own words (``description``)."""
+    lang, p = advice.lang, advice.proposal
+    partners = enumerate_(p.partner_regions, lang)
+    topic = p.topic.rstrip(".")
+    first = rt("occ_partners" if partners else "occ_no_partners", lang, submitter=p.submitter,
+               date=long_date(p.date, lang), topic=topic, partners=partners)
+    paragraphs = [first]
+    description = getattr(proposal, "description", None)
+    if description and description.strip():
+        paragraphs += [part.strip() for part in description.strip().split("\n\n") if part.strip()]
+    return paragraphs
+
+
+def _join(text: str, details: list[str]) -> str:
+    """``text`` with the details it does not mention yet, as one sentence."""
+    extra = [d for d in details if d and d not in text]
+    if not extra:
+        return text
+    return text.rstrip(".") + " (" + "; ".join(extra) + ")."
+
+
+def _capacity_details(capacity: Any, lang: str) -> list[str]:
+    need = []
+    if getattr(capacity, "fte", None) is not None:
+        need.append(rt("cav_fte", lang, fte=number(capacity.fte)))
+    if getattr(capacity, "hours_per_week", None) is not None:
+        need.append(rt("cav_hours", lang, hours=number(capacity.hours_per_week)))
+    note = (getattr(capacity, "note", None) or "").strip().rstrip(".")
+    return need + ([note] if note else [])
+
+
+def _finance_details(entry: Any, lang: str) -> list[str]:
+    details = []
+    if entry.amount_eur is not None:
+        details.append(rt("cav_amount", lang, amount=euro(abs(entry.amount_eur), lang)))
+    if entry.note:
+        details.append(entry.note.strip().rstrip("."))
+    return details
+
+
+def _reads(use: RuleUse, path: str, value: str) -> bool:
+    return use.facts.get(path) == value
+
+
+def caveats(advice: Advice, proposal: BaseModel, principle_rows: list[PrincipleRow]) -> list[CaveatItem]:
+    """Kanttekeningen en risico's, built from everything in the advice a board must weigh.
+
+    The rules with the role ``caveat`` (and conditions the outcome does not
+    depend on), the conditions attached to participation, the deviations from
+    procurement principles, a capacity gap, a financial disadvantage with its
+    amount and note, the facts still open and a rule set outside its validity.
+    A capacity gap or a financial disadvantage that a caveat rule already
+    names gets its figures and note in that caveat instead of a second one.
+    """
+    lang = advice.lang
+    out: list[CaveatItem] = []
+    warning = validity_text(advice)
+    if warning:
+        text = warning.split(": ", 1)[-1]  # without its own "Let op:"
+        out.append(CaveatItem(rt("cav_validity", lang), text[:1].upper() + text[1:]))
+    deviating = [r for r in principle_rows if r.status == "deviating"]
+    deviating_rules = {r.rule for r in deviating}
+    others = [c for c in advice.conditions if c.rule not in deviating_rules]
+    if others:
+        out.append(CaveatItem(rt("cav_conditions", lang, n=len(others)),
+                              rt("cav_conditions_text", lang, items="; ".join(f"\u2018{c.title}\u2019" for c in others))))
+    if deviating:
+        out.append(CaveatItem(rt("cav_deviations", lang, n=len(deviating)),
+                              rt("cav_deviations_text", lang, items="; ".join(f"\u2018{r.title}\u2019" for r in deviating))))
+    rule_uses = [u for u in advice.caveats if u.rule not in deviating_rules]
+    texts = {u.rule: u.text for u in rule_uses}
+    extra: list[CaveatItem] = []
+
+    capacity = getattr(proposal, "capacity", None)
+    if capacity is not None and getattr(capacity, "sufficient", None) == "no":
+        details = _capacity_details(capacity, lang)
+        use = next((u for u in rule_uses if _reads(u, "capacity.sufficient", "no")), None)
+        if use is not None:
+            texts[use.rule] = _join(texts[use.rule], details)
+        else:
+            extra.append(CaveatItem(rt("cav_capacity", lang), _join(rt("cav_capacity_text", lang) + ".", details)))
+    section = getattr(proposal, "finances", None)
+    for key in type(section).model_fields if section is not None else ():
+        entry = getattr(section, key)
+        if getattr(entry, "effect", None) != "worse":
+            continue
+        label_key = f"fin_{key}"
+        label = rt(label_key, lang) if label_key in REPORT_TEXT else key
+        details = _finance_details(entry, lang)
+        use = next((u for u in rule_uses if _reads(u, f"finances.{key}.effect", "worse")), None)
+        if use is not None:
+            texts[use.rule] = _join(texts[use.rule], [f"{label.lower()}: {', '.join(details)}" if details else ""])
+        else:
+            extra.append(CaveatItem(rt("cav_worse", lang, item=label.lower()),
+                                    _join(rt("cav_worse_text", lang) + ".", [f"{label.lower()}: {', '.join(details)}"
+                                                                            if details else label.lower()])))
+    out += [CaveatItem(lead(u.title), texts[u.rule], u.rule) for u in rule_uses]
+    out += extra
+    if advice.missing:
+        blocking = sum(1 for m in advice.missing if m.blocking)
+        key = "cav_missing_blocking" if blocking else "cav_missing_open"
+        out.append(CaveatItem(rt("cav_missing", lang), rt(key, lang, n=len(advice.missing), blocking=blocking)))
+    not_assessed = [r for r in principle_rows if r.status == "not_assessed"]
+    if not_assessed:
+        out.append(CaveatItem(rt("cav_not_assessed", lang, n=len(not_assessed)), rt("cav_not_assessed_text", lang)))
+    return out
+
+
+def communication(advice: Advice, ruleset: RuleSet) -> list[str]:
+    """Who decides, at which level, and who hears of the decision."""
+    lang, p = advice.lang, advice.proposal
+    body = ruleset.meta.decision_body.get(lang)
+    out = [rt("com_approval", lang, body=body)]
+    partners = enumerate_(p.partner_regions, lang)
+    out.append(rt("com_inform_partners" if partners else "com_inform", lang, submitter=p.submitter,
+                  partners=partners))
+    return out
+
+
+def validity_text(advice: Advice) -> Optional[str]:
+    """The advice's validity warning with the dates written out ("31 december 2025"), as a board reads them."""
+    from ..i18n import t as advice_text
+
+    if not advice.validity_warning:
+        return None
+    rs, lang, day = advice.ruleset, advice.lang, advice.evaluation_date
+    if rs.valid_until is not None and day > rs.valid_until:
+        return advice_text("validity_after", lang, name=rs.name, version=rs.version, until=long_date(rs.valid_until, lang),
+                 day=long_date(day, lang))
+    if day < rs.valid_from:
+        return advice_text("validity_before", lang, name=rs.name, version=rs.version, start=long_date(rs.valid_from, lang),
+                 day=long_date(day, lang))
+    return advice.validity_warning
 
 
 def _meta(advice: Advice, lang: str) -> list[MetaRow]:
     p, rs = advice.proposal, advice.ruleset
-    end = rs.valid_until.isoformat() if rs.valid_until else rt("open_end", lang)
+    end = long_date(rs.valid_until, lang) if rs.valid_until else rt("open_end", lang)
     return [
         MetaRow(rt("meta_region", lang), rs.name),
         MetaRow(rt("meta_kind", lang), value_label(p.kind, lang)),
         MetaRow(rt("meta_partners", lang), ", ".join(p.partner_regions) or rt("none", lang)),
         MetaRow(rt("meta_submitter", lang), p.submitter),
-        MetaRow(rt("meta_date", lang), p.date.isoformat()),
-        MetaRow(rt("meta_evaluated", lang), advice.evaluation_date.isoformat()),
+        MetaRow(rt("meta_date", lang), long_date(p.date, lang)),
+        MetaRow(rt("meta_evaluated", lang), long_date(advice.evaluation_date, lang)),
         MetaRow(rt("meta_ruleset", lang), rt("meta_ruleset_value", lang, id=rs.id, version=rs.version,
-                                             start=rs.valid_from.isoformat(), end=end)),
+                                             start=long_date(rs.valid_from, lang), end=end)),
         MetaRow(rt("meta_source", lang), rs.source_title),
     ]
 
@@ -292,10 +475,17 @@ def build_report(advice: Advice, ruleset: RuleSet, proposal: BaseModel) -> Repor
     files = [(rt("app_proposal_file", lang) + ": " + advice.proposal.file, advice.proposal.sha256)]
     files += [(name, digest) for name, digest in advice.ruleset.files.items()]
     files.append((rt("app_ruleset_total", lang) + f" ({advice.ruleset.id})", advice.ruleset.sha256))
+    sections = [(anchor, rt(key, lang)) for anchor, key in SECTIONS
+                if is_procurement or anchor not in PROCUREMENT_ONLY]
+    a = advice
     return Report(
         lang=lang, advice=advice, region_name=ruleset.meta.name, source_title=ruleset.meta.source.title,
         meta=_meta(advice, lang), decision_points=decision_points(advice, ruleset), steps=route(advice, ruleset),
         finances=rows, finance_total=total, is_procurement=is_procurement, principles=principle_rows,
         principles_summary=summary, facts_used=facts_used(advice, ruleset), file_hashes=files,
-        sections=[(anchor, rt(key, lang)) for anchor, key in SECTIONS],
+        sections=sections, occasion=occasion(advice, proposal), caveats=caveats(advice, proposal, principle_rows),
+        communication=communication(advice, ruleset), sources=list(getattr(proposal, "sources", []) or []),
+        validity=validity_text(advice),
+        footer=rt("footer", lang, version=a.engine_version, day=long_date(a.evaluation_date, lang),
+                  ruleset=a.ruleset.id, rs_version=a.ruleset.version),
     )
