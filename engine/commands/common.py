@@ -9,7 +9,8 @@ leaves a half-written file behind.
 Exit codes (also in ``regiotoets --help``): 0 everything done; 1 ``check``
 found a violation; 2 bad input (arguments, proposal or rule files; the
 other files of a batch are still written); 3 a rule set gave no or two
-outcomes; 4 an internal error on one file of a batch; 130/143 interrupted
+outcomes; 4 an internal error on one file of a batch; 5 the input of ``new``
+ended (answers saved); 130/143 interrupted
 by SIGINT/SIGTERM (only complete files are left).
 """
 
@@ -42,6 +43,8 @@ Exitcodes / exit codes:
   3        defect in een regelset: geen of twee uitkomsten / defect in a
            rule set: no or two outcomes
   4        interne fout bij een voorstel / internal error on one proposal
+  5        new: einde van de invoer; de antwoorden zijn bewaard / end of
+           input; the answers are saved
   130/143  afgebroken (SIGINT/SIGTERM): alleen volledige bestanden blijven
            over / interrupted: only complete files are left"""
 _SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
