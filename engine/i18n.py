@@ -7,7 +7,7 @@ the rule set, not here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 LANGS = ("nl", "en")
 
@@ -55,6 +55,10 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "local": {"nl": "lokaal", "en": "local"},
     "supra_regional": {"nl": "bovenregionaal", "en": "supra-regional"},
     "national": {"nl": "landelijk", "en": "national"},
+    "certified_institution": {"nl": "gecertificeerde instelling", "en": "certified institution"},
+    "veilig_thuis": {"nl": "Veilig Thuis", "en": "Veilig Thuis (domestic violence and child abuse advice)"},
+    "child_protection_board": {"nl": "Raad voor de Kinderbescherming", "en": "Child Protection Board"},
+    "provider": {"nl": "aanbieder", "en": "provider"},
 }
 
 TEXT: dict[str, dict[str, str]] = {
@@ -76,6 +80,8 @@ TEXT: dict[str, dict[str, str]] = {
     "submitter": {"nl": "Indiener", "en": "Submitter"},
     "date": {"nl": "Datum", "en": "Date"},
     "partners": {"nl": "Partnerregio's", "en": "Partner regions"},
+    "partner_organisations": {"nl": "Partnerorganisaties", "en": "Partner organisations"},
+    "administrative_burden": {"nl": "Administratieve lasten", "en": "Administrative burden"},
     "topic": {"nl": "Onderwerp", "en": "Topic"},
     "kind": {"nl": "Soort samenwerking", "en": "Kind of collaboration"},
     "ruleset": {"nl": "Regelset", "en": "Rule set"},
@@ -103,6 +109,16 @@ TEXT: dict[str, dict[str, str]] = {
 def t(key: str, lang: str, **kwargs: Any) -> str:
     text = TEXT[key][lang]
     return text.format(**kwargs) if kwargs else text
+
+
+def organisations(items: Iterable[Any], lang: str) -> str:
+    """Partner organisations as one line: 'Veilig Thuis Gelderland-Midden (Veilig Thuis), Lindenhout (aanbieder)'."""
+    out = []
+    for item in items:
+        name, kind = (item.name, item.kind) if hasattr(item, "name") else (item["name"], item["kind"])
+        label = value_label(kind, lang)
+        out.append(name if kind == "other" or label.lower() in name.lower() else f"{name} ({label})")
+    return ", ".join(out)
 
 
 def value_label(value: Any, lang: str) -> str:
