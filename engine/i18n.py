@@ -106,6 +106,19 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+def ui_lang(explicit: str | None = None) -> str:
+    """The language of messages: ``--lang`` when given, else English when the locale is English, else Dutch."""
+    if explicit in ("nl", "en"):
+        return explicit
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "en" if value.lower().startswith("en") else "nl"
+    return "nl"
+
+
 def t(key: str, lang: str, **kwargs: Any) -> str:
     text = TEXT[key][lang]
     return text.format(**kwargs) if kwargs else text

@@ -141,6 +141,10 @@ def _choose(region: str | None, day: dt.date, root: Path | None, origin: str) ->
                                       expected=" | ".join(names),
                                       suggestion="zet 'region:' in het voorstel of gebruik --region "
                                                  "/ set 'region:' in the proposal or use --region")])
+    if region not in names:  # 'FoodValley' is foodvalley: a region's name is matched without regard to case
+        same = [n for n in names if n.casefold() == region.casefold()]
+        if len(same) == 1:
+            region = same[0]
     candidates = [i for i in found if i.meta is not None and i.meta.region == region]
     if not candidates:
         problems = [Problem(origin, f"onbekende regio '{region}' / unknown region", expected=" | ".join(names),
