@@ -7,6 +7,7 @@ the rule set, not here.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 LANGS = ("nl", "en")
@@ -158,3 +159,19 @@ def number(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
     return f"{value:,.2f}".rstrip("0").replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def parse_number(text: str) -> float | None:
+    """A number as an officer types it: '2,5', '€ 120.000', '120.000,50', '1.5', '120000'."""
+    t = text.strip().replace("€", "").replace("EUR", "").replace("euro", "").replace(" ", "").replace("\u00a0", "")
+    if not t or not re.fullmatch(r"-?[0-9.,]+", t):
+        return None
+    if "," in t:
+        t = t.replace(".", "").replace(",", ".")  # Dutch: dots group thousands, the comma is the decimal sign
+    elif re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+", t):
+        t = t.replace(".", "")  # 120.000: thousands
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value

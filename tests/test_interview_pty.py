@@ -194,7 +194,7 @@ def test_question_mark_explains_with_the_source(tmp_path):
 
 
 def test_numbers_as_officers_type_them():
-    from engine.commands.new import parse_number
+    from engine.i18n import parse_number
 
     assert parse_number("2,5") == 2.5
     assert parse_number("€ 120.000") == 120000

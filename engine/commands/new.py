@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from engine.followups import details_for, sources_for
+from engine.i18n import parse_number
 
 from .common import LANGS, date_option, guarded, parse_day, region_options, rules_root, write_output
 
@@ -402,24 +403,6 @@ def _ask_detail(ruleset: Any, data: dict[str, Any], detail: Any, lang: str) -> d
         node = child
     node[parts[-1]] = value
     return out
-
-
-def parse_number(text: str) -> float | None:
-    """A number as an officer types it: '2,5', '€ 120.000', '120.000,50', '1.5', '120000'."""
-    import re
-
-    t = text.strip().replace("€", "").replace("EUR", "").replace("euro", "").replace(" ", "").replace("\u00a0", "")
-    if not t or not re.fullmatch(r"-?[0-9.,]+", t):
-        return None
-    if "," in t:
-        t = t.replace(".", "").replace(",", ".")  # Dutch: dots group thousands, the comma is the decimal sign
-    elif re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+", t):
-        t = t.replace(".", "")  # 120.000: thousands
-    try:
-        value = float(t)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value
 
 
 def _load_resume(path: str) -> dict[str, Any]:
