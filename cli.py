@@ -148,8 +148,11 @@ def validate(proposals, region, rules_dir, date_):
     20.000 tekens, gehele getallen tot 100 cijfers; één YAML-document per bestand.
     """
     loaded = load_all(proposals, region, parse_day(date_), rules_root(rules_dir))
+    from engine.errors import message_language
+
+    valid = "valid proposal" if message_language() == "en" else "geldig voorstel"
     for lp in loaded:
-        click.echo(f"{lp.document.name}: geldig voorstel / valid proposal ({lp.ruleset.meta.id})")
+        click.echo(f"{lp.document.name}: {valid} ({lp.ruleset.meta.id})")
 
 
 @main.command()

@@ -20,8 +20,8 @@ def _expected(err: dict[str, Any]) -> str | None:
     ctx = err.get("ctx") or {}
     if "expected" in ctx:
         plain = str(ctx["expected"]).replace("'", "")
-        dutch = _dutch_answers(plain)
-        return f"{dutch} / {plain}" if dutch and dutch != plain else plain
+        dutch = _dutch_answers(plain) or plain.replace(" or ", " of ")
+        return f"{dutch} / {plain}" if dutch != plain else plain
     if "ge" in ctx:
         low = ctx["ge"]
         low = int(low) if isinstance(low, float) and low.is_integer() else low
@@ -155,7 +155,7 @@ def _hint(err: dict[str, Any], loc: tuple, model: type[BaseModel]) -> str | None
         homes = [h for h in _homes(model, name) if h != parent]
         if homes:
             where = " of / or ".join(f"{h}:" for h in homes[:2])
-            return f"hoort onder / belongs under {where}"
+            return f"hoort onder {where.split(' of / or ')[0]} / belongs under {where.replace(' of / or ', ' or ')}"
     if kind == "literal_error" and isinstance(given, str) and given.strip().lower() in _PARTLY:
         return ("kies ja of nee en licht het toe in 'reason' of 'note', of antwoord 'weet ik niet' "
                 "/ choose yes or no and explain in 'reason' or 'note', or answer 'unknown'")

@@ -103,8 +103,24 @@ def _signal_handlers() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@contextlib.contextmanager
+def _restored(name: str, value: str | None) -> Iterator[None]:
+    """Put an environment variable back as it was when the command is done (commands run in-process in tests)."""
+    try:
+        yield
+    finally:
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def fail(problems_text: str, code: int = EXIT_INPUT) -> None:
-    click.echo(problems_text, err=True)
+    """Report and stop; a message written in both languages is shown in the language of the messages."""
+    from engine.errors import message_language, one_language
+
+    lang = message_language()
+    click.echo("\n".join(one_language(line, lang) for line in problems_text.split("\n")), err=True)
     sys.exit(code)
 
 
@@ -115,7 +131,12 @@ def guarded(func: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         from engine.errors import EngineError, InputError
 
-        with _signal_handlers():
+        from engine.errors import LANG_VARIABLE
+
+        before = os.environ.get(LANG_VARIABLE)
+        if kwargs.get("lang") in ("nl", "en"):
+            os.environ[LANG_VARIABLE] = kwargs["lang"]  # messages follow --lang, also in worker processes
+        with _signal_handlers(), _restored(LANG_VARIABLE, before):
             try:
                 return func(*args, **kwargs)
             except InputError as exc:
@@ -123,10 +144,14 @@ def guarded(func: Callable) -> Callable:
             except EngineError as exc:
                 fail(f"fout in de regelset / rule set defect: {exc}", code=EXIT_RULES)
             except Interrupted as exc:
+                from engine.errors import message_language
+
                 name = signal.Signals(exc.signum).name
                 done = f" {exc.done}" if exc.done else ""
-                fail(f"afgebroken door {name} / interrupted by {name}.{done} Alleen volledige bestanden zijn "
-                     f"geschreven / only complete files were written.", code=128 + exc.signum)
+                if message_language() == "en":
+                    fail(f"interrupted by {name}.{done} Only complete files were written.", code=128 + exc.signum)
+                fail(f"afgebroken door {name}.{done} Alleen volledige bestanden zijn geschreven.",
+                     code=128 + exc.signum)
     return wrapper
 
 
