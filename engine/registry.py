@@ -141,7 +141,7 @@ def _choose(region: str | None, day: dt.date, root: Path | None, origin: str) ->
                                       expected=" | ".join(names),
                                       suggestion="zet 'region:' in het voorstel of gebruik --region "
                                                  "/ set 'region:' in the proposal or use --region")])
-    if region not in names:  # 'FoodValley' is foodvalley: a region's name is matched without regard to case
+    if region not in names:  # a region's name is matched without regard to case
         same = [n for n in names if n.casefold() == region.casefold()]
         if len(same) == 1:
             region = same[0]
