@@ -59,7 +59,7 @@ def test_one_bad_file_among_good_ones_is_reported_and_skipped(tmp_path):
     good = ROOT / "scenarios" / "foodvalley" / "expertisecentrum.yaml"
     result = run_cli("evaluate", str(good), str(bad), "--format", "markdown", "--output", str(out), cwd=tmp_path)
     assert result.returncode == 2
-    assert "bad.yaml:7" in result.stderr and "legal.required" in result.stderr and "1 mislukt / failed" in result.stderr
+    assert "bad.yaml:7" in result.stderr and "legal.required" in result.stderr and "1 mislukt:" in result.stderr
     assert out.read_text(encoding="utf-8").startswith("# Advies: Deelname bovenregionaal expertisecentrum")
 
 

@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 import click
 
+from engine.errors import message_language, one_language
+
 from .common import Interrupted, cannot_write, fail, signals_held, write_output
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
@@ -79,9 +81,11 @@ def finish(failed: list, total: int) -> None:
     """The summary of a batch with failures on stderr, and the exit code that goes with them."""
     if not failed:
         return
+    from engine.errors import message_language
+
     done = total - len(failed)
-    lines = [f"\nSamenvatting / summary: {done} van {total} voorstellen verwerkt / of {total} proposals done; "
-             f"{len(failed)} mislukt / failed:"]
+    lines = [f"\nSummary: {done} of {total} proposals done; {len(failed)} failed:" if message_language() == "en" else
+             f"\nSamenvatting: {done} van {total} voorstellen verwerkt; {len(failed)} mislukt:"]
     lines += [f"  - {f.path}" for f in failed]
     click.echo("\n".join(lines), err=True)
     sys.exit(max(f.code for f in failed))
@@ -93,7 +97,8 @@ def _reporter() -> Callable:
 
     def report(result) -> None:
         if result.message in seen:
-            click.echo(f"{result.path}: dezelfde fout als hierboven / same error as above", err=True)
+            click.echo(one_language(f"{result.path}: dezelfde fout als hierboven / same error as above",
+                                    message_language()), err=True)
             return
         seen.add(result.message)
         click.echo(("\n" if sys.stderr.isatty() else "") + result.message, err=True)
@@ -106,10 +111,12 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int, *, ove
     from engine.report.batch import Failed, file_names, inside, render_overview
 
     if folder.exists() and not folder.is_dir():
-        click.echo(f"{folder}: is een bestand, geen map / is a file, not a folder", err=True)
+        click.echo(one_language(f"{folder}: is een bestand, geen map / is a file, not a folder", message_language()),
+                   err=True)
         sys.exit(2)
     if not folder.parent.exists():
-        click.echo(f"{folder}: bovenliggende map bestaat niet / parent folder does not exist", err=True)
+        click.echo(one_language(f"{folder}: bovenliggende map bestaat niet / parent folder does not exist",
+                                message_language()), err=True)
         sys.exit(2)
     names = file_names([job.path for job in job_list], extension, reserved=(overview,) if overview else ())
     written: list[Path] = []
