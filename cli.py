@@ -101,7 +101,6 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
 
     day = parse_day(date_)
     protect_inputs(proposals)
-    from engine.commands.batch import is_folder_target
     fmt = format_for(fmt, output, ADVICE_FORMATS, "text", folder=is_folder_target(output))
     if not is_folder_target(output) and (fmt not in ("html", "docx") or len(proposals) == 1):
         check_target(output)  # before any work: a device, symlink or input is refused, not replaced
@@ -165,26 +164,54 @@ def validate(proposals, region, rules_dir, date_):
     20.000 tekens, gehele getallen tot 100 cijfers; één YAML-document per bestand.
     """
     loaded = load_all(proposals, region, parse_day(date_), rules_root(rules_dir))
+    from engine.errors import message_language
+
+    valid = "valid proposal" if message_language() == "en" else "geldig voorstel"
     for lp in loaded:
-        click.echo(message_text(f"{lp.document.name}: geldig voorstel / valid proposal ({lp.ruleset.meta.id})"))
+        click.echo(message_text(f"{lp.document.name}: {valid} ({lp.ruleset.meta.id})"))
 
 
 @main.command()
 @region_options
 @date_option
-@click.option("--output", "-o", default=None, help="Schrijf het schema naar dit bestand.")
+@click.option("--output", "-o", default=None,
+              help="Schrijf het schema naar dit bestand; zonder --region: een bestaande map, één schema per regio.")
 @guarded
 def schema(region, rules_dir, date_, output):
-    """Exporteer het JSON Schema van het voorstelbestand (voor autocompletion in een editor)."""
+    """Exporteer het JSON Schema van het voorstelbestand (voor autocompletion en controle in een editor).
+
+    Het schema aanvaardt precies wat regiotoets aanvaardt: ook Nederlandse antwoorden en verkorte
+    invoer. Zonder --region en met meer dan één regio: geef met --output een map, dan komt er een
+    schema per regio (voorstel-REGIO.schema.json).
+    """
     import json
+    from pathlib import Path
 
-    from engine.registry import choose
+    from engine.i18n import ui_lang
+    from engine.registry import choose, regions
+    from engine.schema import proposal_schema
 
-    ruleset = choose(region, parse_day(date_), rules_root(rules_dir))
-    data = ruleset.model.model_json_schema()
-    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    data["title"] = f"regiotoets-voorstel ({ruleset.meta.name})"
-    write_output(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+    day, root = parse_day(date_), rules_root(rules_dir)
+    names = [region] if region else regions(root)
+    several = len(regions(root)) > 1
+
+    def text(name: str) -> str:
+        data = proposal_schema(choose(name, day, root), region_required=several)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    if len(names) == 1:
+        write_output(text(names[0]), output)
+        return
+    if output and Path(output).is_dir():
+        for name in names:
+            target = Path(output) / f"voorstel-{name}.schema.json"
+            write_output(text(name), str(target))
+            click.echo(str(target))
+        return
+    choices = " | ".join(f"--region {n}" for n in names)
+    fail("schema: kies een regio (" + choices + ") of geef met --output een map voor een schema per regio"
+         if ui_lang() == "nl" else
+         "schema: choose a region (" + choices + ") or give a folder with --output for one schema per region")
 
 
 if __name__ == "__main__":

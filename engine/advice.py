@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any, Callable, Iterable, Optional
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_serializer
 
 from . import __version__
 from . import conditions as C
@@ -69,6 +69,11 @@ class Unsubstantiated(BaseModel):
     value: str
 
 
+class OrganisationOut(BaseModel):
+    name: str
+    kind: str
+
+
 class ProposalInfo(BaseModel):
     title: str
     submitter: str
@@ -78,6 +83,18 @@ class ProposalInfo(BaseModel):
     partner_regions: list[str]
     file: str
     sha256: str
+    partner_organisations: list[OrganisationOut] = []
+    administrative_burden: Optional[str] = None
+
+    @model_serializer(mode="wrap")
+    def _leave_out_empty_extras(self, handler: Any) -> dict[str, Any]:
+        """An advice without partner organisations or overall burden serialises as before (stable JSON)."""
+        out = handler(self)
+        if not out.get("partner_organisations"):
+            out.pop("partner_organisations", None)
+        if out.get("administrative_burden") is None:
+            out.pop("administrative_burden", None)
+        return out
 
 
 class RuleSetInfo(BaseModel):
@@ -395,6 +412,18 @@ def _missing(evaluator: Evaluator, trace: Trace, fired: list[Rule], lang: str,
     return out
 
 
+def _extras(proposal: Any) -> dict[str, Any]:
+    """Partner organisations and the overall administrative burden, when the proposal states them."""
+    out: dict[str, Any] = {}
+    organisations = getattr(proposal, "partner_organisations", None)
+    if organisations:
+        out["partner_organisations"] = [dict(name=o.name, kind=o.kind) for o in organisations]
+    burden = getattr(proposal, "administrative_burden", None)
+    if burden is not None:
+        out["administrative_burden"] = burden
+    return out
+
+
 def support(ruleset: RuleSet, trace: Trace, rule_id: str) -> list[str]:
     """The fired rules an outcome rests on: the producers of the conclusions it needs, transitively."""
     return supporting_rules(ruleset, set(trace.fired), [rule_id], memo.positive_conclusions)
@@ -516,7 +545,8 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
     return _new_advice(dict(
         lang=lang, evaluation_date=day, engine_version=__version__, engine=evaluator.engine,
         proposal=dict(title=proposal.title, submitter=proposal.submitter, date=proposal.date, topic=proposal.topic,
-                      kind=proposal.kind, partner_regions=list(proposal.partner_regions), file=file, sha256=sha256),
+                      kind=proposal.kind, partner_regions=list(proposal.partner_regions), file=file, sha256=sha256,
+                      **_extras(proposal)),
         ruleset=dict(id=meta.id, region=meta.region, name=meta.name, version=meta.version,
                      valid_from=meta.valid_from, valid_until=meta.valid_until, source_file=meta.source.file,
                      source_title=meta.source.title, sha256=ruleset.content_hash, files=ruleset.file_hashes),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -26,7 +27,9 @@ class Problem:
     suggestion: str | None = None
     column: int | None = None
 
-    def render(self) -> str:
+    def render(self, lang: str | None = None) -> str:
+        """One line in one language: Dutch by default, English with --lang en or an English locale."""
+        lang = lang or message_language()
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         if self.line is not None and self.column is not None:
             where += f":{self.column}"
@@ -34,11 +37,12 @@ class Problem:
         if self.field:
             parts.append(self.field)
         head = ": ".join(parts)
-        text = f"{head}: {self.message}"
+        text = f"{head}: {one_language(self.message, lang)}"
         if self.expected:
-            text += f" (verwacht / expected: {self.expected})"
+            label = "expected" if lang == "en" else "verwacht"
+            text += f" ({label}: {one_language(self.expected, lang)})"
         if self.suggestion:
-            text += f" — {self.suggestion}"
+            text += f" — {one_language(self.suggestion, lang)}"
         # One line per problem, whatever a name or value holds, and nothing that steers a terminal.
         return text.translate(_LINE_BREAKS).translate(_UNSAFE)
 
@@ -48,6 +52,93 @@ _LINE_BREAKS = {ord(ch): ascii(ch)[1:-1] for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85
 # Control characters (escape sequences start with them) and bidi overrides, shown escaped.
 _UNSAFE = {i: ascii(chr(i))[1:-1] for i in [*range(0x00, 0x09), *range(0x0e, 0x20), *range(0x7f, 0xa0),
                                              *range(0x202a, 0x202f), *range(0x2066, 0x206a)]}
+
+
+# --------------------------------------------------------------------------- one language
+
+LANG_VARIABLE = "REGIOTOETS_LANG"  # set by the command line from --lang, inherited by worker processes
+
+
+def message_language() -> str:
+    """``$REGIOTOETS_LANG`` (from --lang), else English for an English locale, else Dutch."""
+    from .i18n import ui_lang
+
+    return ui_lang(os.environ.get(LANG_VARIABLE))
+
+
+_QUOTED = re.compile(r"(?<![\w])'[^'\n]*'(?![\w])|\"[^\"\n]*\"|‘[^’\n]*’|“[^”\n]*”")
+_MASK = re.compile(r"\x00(\d+)\x00")
+
+
+def one_language(text: str, lang: str) -> str:
+    """A message written as 'Dutch / English' in one of its languages.
+
+    Messages are written in both languages, 'geen getal / not a number', also inside parts that are
+    composed ('(gegeven / given: 12)', "bedoelde u 'x'? / did you mean 'x'?"). Quoted values are set
+    aside first, so a value that holds ' / ' is never split; parentheses are done from the inside out;
+    a label pair before a colon ('toegestaan / allowed: a, b') keeps what follows the colon; what only
+    the English half ends with (a quoted value, a parenthesis) is kept in the Dutch one too.
+    """
+    if " / " not in text and "of/or" not in text:
+        return text
+    if " / " not in text:
+        return text.replace("of/or", "or" if lang == "en" else "of")
+    masks: list[str] = []
+
+    def mask(match: re.Match) -> str:
+        masks.append(match.group(0))
+        return f"\x00{len(masks) - 1}\x00"
+
+    work = _QUOTED.sub(mask, text.replace("of/or", "or" if lang == "en" else "of"))
+    inner = re.compile(r"\(([^()]*)\)")
+    groups: set[int] = set()
+    while True:
+        found = inner.search(work)
+        if found is None:
+            break
+        masks.append("(" + _pick(found.group(1), lang) + ")")
+        groups.add(len(masks) - 1)
+        work = work[:found.start()] + f"\x00{len(masks) - 1}\x00" + work[found.end():]
+    work = _pick(work, lang, groups)
+    while _MASK.search(work):
+        work = _MASK.sub(lambda m: masks[int(m.group(1))], work)
+    return work
+
+
+def _pick(text: str, lang: str, groups: set[int] = frozenset()) -> str:
+    if text.count(" / ") > 1:
+        for separator in (": ", "; ", ". ", ", "):
+            if separator in text:
+                return separator.join(_pick(part, lang, groups) for part in text.split(separator))
+        return text
+    halves = text.split(" / ")
+    if len(halves) != 2:
+        return text
+    nl, en = halves
+    head = ""
+    if ": " in nl:  # 'regel X: kring / cyclic: A → B': what comes before the pair belongs to both
+        cut = nl.rindex(": ") + 2
+        head, nl = nl[:cut], nl[cut:]
+    label = re.match(r"^([^:]*?): ", en)
+    if label and len(nl.split()) <= 4 and len(label.group(1).split()) <= 4:
+        rest = en[label.end():]
+        return f"{head}{nl}: {rest}" if lang == "nl" else head + en
+    nl, head = head + nl, ""
+    lead = re.match(r"^([0-9][0-9.,]*\s+)", nl)
+    if lead and not en[:1].isdigit() and len(en.split()) <= 2:
+        en = lead.group(1) + en  # '29999 tekens / characters': the number belongs to both
+    if lang == "en":
+        return en
+    carried = ""
+    rest = en
+    while (last := re.search(r"\s*\x00(\d+)\x00$", rest)) and int(last.group(1)) in groups:
+        carried, rest = last.group(0) + carried, rest[:last.start()]
+    if carried and not any(f"\x00{i}\x00" in nl for i in groups):
+        return nl + carried  # '(begonnen op regel 6)': a part both halves end with
+    tail = re.search(r"((\s*\x00\d+\x00|\s+[0-9][0-9.,]*)+[\s.?!:]*)$", en)
+    if tail and not _MASK.search(nl) and not nl.rstrip(" .?!:").endswith(tail.group(1).strip(" .?!:")):
+        return nl + tail.group(1)
+    return nl
 
 
 @dataclass
@@ -80,7 +171,7 @@ def did_you_mean(word: str, options: Iterable[str]) -> str | None:
     options = list(options)
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
-        return f"bedoelde u / did you mean '{close[0]}'?"
+        return f"bedoelde u '{close[0]}'? / did you mean '{close[0]}'?"
     return None
 
 

@@ -7,7 +7,8 @@ the rule set, not here.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Iterable
 
 LANGS = ("nl", "en")
 
@@ -55,6 +56,10 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "local": {"nl": "lokaal", "en": "local"},
     "supra_regional": {"nl": "bovenregionaal", "en": "supra-regional"},
     "national": {"nl": "landelijk", "en": "national"},
+    "certified_institution": {"nl": "gecertificeerde instelling", "en": "certified institution"},
+    "veilig_thuis": {"nl": "Veilig Thuis", "en": "Veilig Thuis (domestic violence and child abuse advice)"},
+    "child_protection_board": {"nl": "Raad voor de Kinderbescherming", "en": "Child Protection Board"},
+    "provider": {"nl": "aanbieder", "en": "provider"},
     "subregional": {"nl": "deel van de regio", "en": "part of the region"},
     "in_line": {"nl": "in lijn", "en": "in line"},
 }
@@ -86,6 +91,8 @@ TEXT: dict[str, dict[str, str]] = {
     "submitter": {"nl": "Indiener", "en": "Submitter"},
     "date": {"nl": "Datum", "en": "Date"},
     "partners": {"nl": "Partnerregio's", "en": "Partner regions"},
+    "partner_organisations": {"nl": "Partnerorganisaties", "en": "Partner organisations"},
+    "administrative_burden": {"nl": "Administratieve lasten", "en": "Administrative burden"},
     "topic": {"nl": "Onderwerp", "en": "Topic"},
     "kind": {"nl": "Soort samenwerking", "en": "Kind of collaboration"},
     "ruleset": {"nl": "Regelset", "en": "Rule set"},
@@ -121,9 +128,32 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+def ui_lang(explicit: str | None = None) -> str:
+    """The language of messages: ``--lang`` when given, else English when the locale is English, else Dutch."""
+    if explicit in ("nl", "en"):
+        return explicit
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "en" if value.lower().startswith("en") else "nl"
+    return "nl"
+
+
 def t(key: str, lang: str, **kwargs: Any) -> str:
     text = TEXT[key][lang]
     return text.format(**kwargs) if kwargs else text
+
+
+def organisations(items: Iterable[Any], lang: str) -> str:
+    """Partner organisations as one line: 'Veilig Thuis Gelderland-Midden (Veilig Thuis), Lindenhout (aanbieder)'."""
+    out = []
+    for item in items:
+        name, kind = (item.name, item.kind) if hasattr(item, "name") else (item["name"], item["kind"])
+        label = value_label(kind, lang)
+        out.append(name if kind == "other" or label.lower() in name.lower() else f"{name} ({label})")
+    return ", ".join(out)
 
 
 def value_label(value: Any, lang: str) -> str:
@@ -163,3 +193,19 @@ def number(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
     return f"{value:,.2f}".rstrip("0").replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def parse_number(text: str) -> float | None:
+    """A number as an officer types it: '2,5', '€ 120.000', '120.000,50', '1.5', '120000'."""
+    t = text.strip().replace("€", "").replace("EUR", "").replace("euro", "").replace(" ", "").replace("\u00a0", "")
+    if not t or not re.fullmatch(r"-?[0-9.,]+", t):
+        return None
+    if "," in t:
+        t = t.replace(".", "").replace(",", ".")  # Dutch: dots group thousands, the comma is the decimal sign
+    elif re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+", t):
+        t = t.replace(".", "")  # 120.000: thousands
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value

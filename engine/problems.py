@@ -19,7 +19,9 @@ from .errors import Problem, did_you_mean, join_loc
 def _expected(err: dict[str, Any]) -> str | None:
     ctx = err.get("ctx") or {}
     if "expected" in ctx:
-        return str(ctx["expected"]).replace("'", "")
+        plain = str(ctx["expected"]).replace("'", "")
+        dutch = _dutch_answers(plain) or plain.replace(" or ", " of ")
+        return f"{dutch} / {plain}" if dutch != plain else plain
     if "ge" in ctx:
         low = ctx["ge"]
         low = int(low) if isinstance(low, float) and low.is_integer() else low
@@ -42,6 +44,17 @@ def _expected(err: dict[str, Any]) -> str | None:
         "model_attributes_type": "een mapping (sleutel: waarde) / a mapping",
         "dict_type": "een mapping (sleutel: waarde) / a mapping",
     }.get(kind)
+
+
+def _dutch_answers(expected: str) -> str | None:
+    """'yes, no or unknown' as a Dutch officer answers: 'ja, nee of weet ik niet' (None: no Dutch labels)."""
+    from .i18n import VALUE_LABELS
+
+    values = [v.strip() for v in expected.replace(" or ", ", ").split(",") if v.strip()]
+    if not values or not any(v in VALUE_LABELS or v == "unknown" for v in values):
+        return None
+    labels = ["weet ik niet" if v == "unknown" else VALUE_LABELS.get(v, {}).get("nl", v) for v in values]
+    return ", ".join(labels[:-1]) + " of " + labels[-1] if len(labels) > 1 else labels[0]
 
 
 _MESSAGES = {
@@ -107,6 +120,51 @@ def shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
+def _homes(model: type[BaseModel], name: str, prefix: str = "", depth: int = 0) -> list[str]:
+    """The sections where a field called ``name`` belongs (for a known field written at the wrong level)."""
+    out = []
+    for field, info in getattr(model, "model_fields", {}).items():
+        sub = _model_of(info.annotation)
+        if field == name and prefix:
+            out.append(prefix)
+        if sub is not None and depth < 4:
+            out.extend(_homes(sub, name, f"{prefix}.{field}" if prefix else field, depth + 1))
+    return out
+
+
+def _hint(err: dict[str, Any], loc: tuple, model: type[BaseModel]) -> str | None:
+    """A suggestion for the mistakes officers make: a decimal comma, a euro sign, a list without brackets,
+    a field under the wrong heading, an answer that is no answer ('deels')."""
+    from .i18n import parse_number
+
+    kind, given = err["type"], err.get("input")
+    if kind in ("float_parsing", "float_type") and isinstance(given, str):
+        value = parse_number(given)
+        if value is not None:
+            if "," in given and not any(c in given for c in "€.") and given.count(",") == 1:
+                return f"gebruik een punt als decimaalteken: {value} / use a decimal point: {value}"
+            return f"schrijf alleen het getal: {value} / write the number only: {value}"
+    if kind == "list_type" and isinstance(given, str):
+        items = [part.strip() for part in given.split(",") if part.strip()] or [given]
+        shown_list = "[" + ", ".join(items) + "]"
+        return (f"een lijst staat tussen blokhaken: {shown_list}, of elk item op een eigen regel met '- ' "
+                f"/ a list needs brackets: {shown_list}, or each item on its own line after '- '")
+    if kind == "extra_forbidden" and loc:
+        name = str(loc[-1])
+        parent = ".".join(str(p) for p in loc[:-1] if not isinstance(p, int))
+        homes = [h for h in _homes(model, name) if h != parent]
+        if homes:
+            where = " of / or ".join(f"{h}:" for h in homes[:2])
+            return f"hoort onder {where.split(' of / or ')[0]} / belongs under {where.replace(' of / or ', ' or ')}"
+    if kind == "literal_error" and isinstance(given, str) and given.strip().lower() in _PARTLY:
+        return ("kies ja of nee en licht het toe in 'reason' of 'note', of antwoord 'weet ik niet' "
+                "/ choose yes or no and explain in 'reason' or 'note', or answer 'unknown'")
+    return None
+
+
+_PARTLY = {"deels", "gedeeltelijk", "soms", "een beetje", "enigszins", "partly", "partially", "sometimes"}
+
+
 def problems_from(doc: Any, model: type[BaseModel], exc: ValidationError, prefix: tuple = ()) -> list[Problem]:
     """One problem per error of ``exc``; ``prefix`` is where the validated data sits in the document."""
     out = []
@@ -127,6 +185,7 @@ def problems_from(doc: Any, model: type[BaseModel], exc: ValidationError, prefix
         elif err["type"] == "literal_error" and isinstance(err.get("input"), str):
             options = str((err.get("ctx") or {}).get("expected", "")).replace("'", "").replace(" or ", ", ").split(", ")
             suggestion = did_you_mean(err["input"], options)
+        suggestion = _hint(err, loc, model) or suggestion
         if err["type"] not in ("missing", "extra_forbidden") and err.get("input") is not None \
                 and not isinstance(err["input"], (dict, list)):
             message = f"{message} (gegeven / given: {shown(err['input'])})"

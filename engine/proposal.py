@@ -360,7 +360,74 @@ class Governance(Section):
 
 
 
-class ProposalBase(Section):
+# --------------------------------------------------------------------------- partner organisations
+
+ORGANISATION_KINDS = ("certified_institution", "veilig_thuis", "child_protection_board", "provider", "other")
+_ORGANISATION_ALIASES = {
+    "gecertificeerde_instelling": "certified_institution", "gi": "certified_institution",
+    "veilig_thuis": "veilig_thuis", "vt": "veilig_thuis", "safe_at_home": "veilig_thuis",
+    "raad_voor_de_kinderbescherming": "child_protection_board", "rvdk": "child_protection_board",
+    "raad": "child_protection_board", "aanbieder": "provider", "zorgaanbieder": "provider",
+    "jeugdhulpaanbieder": "provider", "anders": "other", "overig": "other",
+}
+
+
+def _organisation_kind(value: Any) -> Any:
+    if value is None:
+        return "other"
+    if isinstance(value, str):
+        key = value.strip().lower().replace(" ", "_").replace("-", "_")
+        return _ORGANISATION_ALIASES.get(key, key)
+    return value
+
+
+OrganisationKind = Annotated[Literal[ORGANISATION_KINDS], BeforeValidator(_organisation_kind)]  # type: ignore[valid-type]
+
+
+class PartnerOrganisation(Section):
+    """An organisation that takes part beside the regions (a GI, Veilig Thuis, the Raad, a provider)."""
+
+    name: str = Field(..., min_length=2, title="Naam", description="Naam van de organisatie")
+    kind: OrganisationKind = Field("other", title="Soort organisatie",
+                                   description="gecertificeerde instelling | Veilig Thuis | Raad voor de "
+                                               "Kinderbescherming | aanbieder | anders")
+
+
+def _organisation(value: Any) -> Any:
+    """``- Veilig Thuis Gelderland-Midden`` is short for an organisation of kind 'other'."""
+    if isinstance(value, str):
+        return {"name": value}
+    return value
+
+
+def _burden(value: Any) -> Any:
+    """Administrative burden of the collaboration as a whole (any kind, not only procurement)."""
+    if value is None:
+        return None
+    normal = _normalise(value)
+    if normal not in ("reduced", "unchanged", "increased", UNKNOWN):
+        raise ValueError("ongeldige waarde / invalid value (verwacht / expected: minder | gelijk | meer | "
+                         "weet ik niet / reduced | unchanged | increased | unknown)")
+    return normal
+
+
+OverallBurden = Annotated[Optional[str], BeforeValidator(_burden)]
+
+
+class ProposalExtras(Section):
+    """Partner organisations and the overall administrative burden: what officers know, shown in advice and
+    report. Neither is a decision fact (rules do not read them), so adding them changes no outcome."""
+
+    partner_organisations: list[Annotated[PartnerOrganisation, BeforeValidator(_organisation)]] = Field(
+        default_factory=list, title="Partnerorganisaties",
+        description="Organisaties die meedoen naast de regio's, met hun soort")
+    administrative_burden: OverallBurden = Field(
+        None, title="Administratieve lasten",
+        description="Wat doet de samenwerking met de administratieve lasten? minder | gelijk | meer | weet ik niet",
+        json_schema_extra={"enum": ["reduced", "unchanged", "increased", "unknown"]})
+
+
+class ProposalBase(ProposalExtras):
     """Fields every proposal has, whatever the region."""
 
     title: Annotated[str, AfterValidator(_visible_title)] = Field(..., min_length=3,

@@ -24,14 +24,27 @@ ENV_RULES = "REGIOTOETS_RULES"
 
 
 def default_rules_root() -> Path:
-    """``$REGIOTOETS_RULES``, else the ``rules/`` folder next to the engine package."""
+    """``$REGIOTOETS_RULES``, else the rule sets shipped with the package (see :func:`_shipped_rules`)."""
     env = os.environ.get(ENV_RULES)
     if env:
         return Path(env)
     return _PACKAGE_RULES
 
 
-_PACKAGE_RULES = Path(__file__).resolve().parent.parent / "rules"
+def _shipped_rules() -> Path:
+    """Where the shipped rule sets are: inside an installed package, or in the checkout.
+
+    A wheel carries the repository's ``rules/`` as ``engine/rulesets/`` (pyproject.toml); a checkout or an
+    editable install has no such folder and reads ``rules/`` beside the engine, the source of truth.
+    """
+    here = Path(__file__).resolve().parent
+    installed_copy = here / "rulesets"
+    if installed_copy.is_dir():
+        return installed_copy
+    return here.parent / "rules"
+
+
+_PACKAGE_RULES = _shipped_rules()
 _RESOLVED: dict[tuple[str, str], Path] = {}
 
 
@@ -128,6 +141,10 @@ def _choose(region: str | None, day: dt.date, root: Path | None, origin: str) ->
                                       expected=" | ".join(names),
                                       suggestion="zet 'region:' in het voorstel of gebruik --region "
                                                  "/ set 'region:' in the proposal or use --region")])
+    if region not in names:  # a region's name is matched without regard to case
+        same = [n for n in names if n.casefold() == region.casefold()]
+        if len(same) == 1:
+            region = same[0]
     candidates = [i for i in found if i.meta is not None and i.meta.region == region]
     if not candidates:
         for i in broken:  # the region's own rule set has a broken header: name that file, not "unknown region"

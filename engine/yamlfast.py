@@ -254,8 +254,8 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
         parent.key = _NOKEY
 
     def too_many(mark: Any) -> YamlProblem:
-        return refuse(f"te veel waarden / too many values (meer dan / more than {MAX_NODES}, aliassen "
-                      f"uitgeschreven / aliases expanded)", mark,
+        return refuse(f"te veel waarden (meer dan {MAX_NODES}, aliassen uitgeschreven) / too many values (more than "
+                      f"{MAX_NODES}, aliases expanded)", mark,
                       "een voorstel heeft er een paar honderd; gebruik geen aliassen (*naam) die elkaar "
                       "vermenigvuldigen / a proposal has a few hundred; don't use aliases (*name) that "
                       "multiply each other")
@@ -275,8 +275,8 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
         nonlocal plain
         value = ev.value
         if len(value) > MAX_STRING:
-            raise refuse(f"tekst is te lang / text is too long ({len(value)} tekens / characters; maximum "
-                         f"{MAX_STRING})", ev.start_mark, "kort de tekst in / shorten the text")
+            raise refuse(f"tekst is te lang ({len(value)} tekens; maximum {MAX_STRING}) / text is too long "
+                         f"({len(value)} characters; maximum {MAX_STRING})", ev.start_mark, "kort de tekst in / shorten the text")
         if ev.style == '"' and not value.isascii():
             try:
                 value.encode("utf-8")
@@ -300,8 +300,8 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
             try:
                 return _convert(kind, value, parts)
             except _TooLong:
-                raise refuse(f"getal is te lang / number is too long ({len(value)} tekens / characters; maximum "
-                             f"{MAX_DIGITS})", ev.start_mark) from None
+                raise refuse(f"getal is te lang ({len(value)} tekens; maximum {MAX_DIGITS}) / number is too long "
+                             f"({len(value)} characters; maximum {MAX_DIGITS})", ev.start_mark) from None
             except _NotFast:  # a date-time: the round-trip loader builds it
                 plain = False
                 return value
@@ -328,8 +328,8 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
         elif cls is MapStart or cls is SeqStart:
             mark = ev.start_mark
             if len(stack) >= MAX_DEPTH:
-                raise refuse(f"te diep genest / nested too deeply (meer dan / more than {MAX_DEPTH} niveaus "
-                             f"/ levels)", mark)
+                raise refuse(f"te diep genest (meer dan {MAX_DEPTH} niveaus) / nested too deeply (more than "
+                             f"{MAX_DEPTH} levels)", mark)
             if expects_key():
                 add(None, None, mark.line, mark.column, 0, False)  # raises: a list or block as a key
             if ev.tag is not None and ev.tag != "!":

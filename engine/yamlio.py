@@ -369,7 +369,7 @@ def _json_problem(shown: str, text: str) -> Problem | None:
         json.loads(text)
         return None
     except RecursionError:
-        return Problem(shown, f"te diep genest / nested too deeply (meer dan / more than {MAX_DEPTH} niveaus / "
+        return Problem(shown, f"te diep genest (meer dan {MAX_DEPTH} niveaus) / nested too deeply (more than {MAX_DEPTH} "
                               f"levels)", line=1, column=1)
     except json.JSONDecodeError as exc:
         pos, msg = exc.pos, exc.msg
@@ -384,7 +384,7 @@ def _json_problem(shown: str, text: str) -> Problem | None:
     if "double quotes" in msg:
         return Problem(shown, "JSON-syntaxfout / JSON syntax error: namen en teksten horen tussen dubbele "
                               "aanhalingstekens / names and texts go in double quotes", line=line, column=col,
-                       suggestion="vervang ' door \" / replace ' by \"")
+                       suggestion="vervang enkele aanhalingstekens door dubbele / replace single quotes by double quotes")
     if not text[pos:].strip() and msg.startswith("Expecting"):
         return Problem(shown, "JSON-syntaxfout / JSON syntax error: onverwacht einde, een haakje is niet gesloten "
                               "/ unexpected end, a bracket is not closed", line=line, column=col,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Messages are Dutch by default and English for an English locale: the tests run in a neutral locale, so
+# they see the default wherever they run (tests that want English say so).
+for _name in ("LC_ALL", "LC_MESSAGES", "REGIOTOETS_LANG"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -37,7 +37,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def assert_failure_reported(result) -> None:
     assert result.returncode == 2, result.stderr
     assert re.search(r"b-kapot\.yaml:7(:\d+)?: legal\.required", result.stderr)  # the problem, with its line
-    assert "2 van 3 voorstellen verwerkt" in result.stderr and "1 mislukt / failed" in result.stderr
+    assert "2 van 3 voorstellen verwerkt" in result.stderr and "1 mislukt:" in result.stderr
     assert "Traceback" not in result.stderr
 
 

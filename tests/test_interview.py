@@ -61,11 +61,24 @@ def run_new(tmp_path: Path, asked, kind: str = "programme", *extra: str, meta: b
     out = tmp_path / "voorstel.yaml"
     lines = ["Deelname kennisnetwerk", "Beleidsadviseur jeugd", "Een bovenregionaal kennisnetwerk", "",
              KIND_NUMBER[kind], "Rivierenland, Achterhoek"] if meta else []
-    lines += [typed(v) for _, v, _, _ in asked]
+    lines += answer_lines(asked) + [""]  # the last: no to the 'nog vast te stellen' questions
     args = ["new", "--region", "foodvalley", *extra] if extra else ["new", "--region", "foodvalley", "--output", str(out)]
     result = CliRunner().invoke(main, args, input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     return result, out
+
+
+def answer_lines(asked) -> list[str]:
+    """What a person types for these answers: each answer, then Enter to skip the details the rules show."""
+    from engine.followups import details_for
+
+    ruleset = _engine().ruleset
+    lines = []
+    for path, value, _, _ in asked:
+        lines.append(typed(value))
+        if value != "unknown":
+            lines += [""] * len(details_for(ruleset, path, value))
+    return lines
 
 
 def asked_in(output: str) -> list[str]:
@@ -162,7 +175,7 @@ def test_resume_asks_only_what_is_missing(tmp_path):
     full = simulate({**given, "capacity.sufficient": "yes"})
     rest = [a for a in full if a[0] not in given]
     result = CliRunner().invoke(main, ["new", "--resume", str(partial)],
-                                input="\n".join(typed(v) for _, v, _, _ in rest) + "\n")
+                                input="\n".join(["", *answer_lines(rest), ""]) + "\n")
     assert result.exit_code == 0, result.output
     asked = asked_in(result.output)
     assert asked == [a[0] for a in rest]
@@ -187,7 +200,7 @@ def test_invalid_answer_is_asked_again(tmp_path):
     from cli import main
 
     out = tmp_path / "v.yaml"
-    lines = ["Titel voorstel", "Indiener", "Een onderwerp", "", "3", "", "misschien", "1"]
+    lines = ["Titel voorstel", "Indiener", "Een onderwerp", "", "3", "", "misschien", "1", "", ""]
     result = CliRunner().invoke(main, ["new", "--region", "foodvalley", "--output", str(out)],
                                 input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
@@ -217,7 +230,8 @@ def test_interview_in_a_real_terminal(tmp_path):
     try:
         for prompt, answer in [("Titel van het voorstel", "Terminaltest"), ("Indiener", "Beleidsadviseur"),
                                ("Onderwerp", "Een onderwerp in de terminal"), ("Datum", ""),
-                               ("[kind]", "3"), ("Partnerregio", ""), ("[legal.required]", "ja")]:
+                               ("[kind]", "3"), ("Partnerregio", ""), ("[legal.required]", "ja"),
+                               ("Wettelijke grondslag", ""), ("Nu beantwoorden?", "")]:
             wait_for(prompt)
             subprocess.run(["tmux", "send-keys", "-t", session, answer, "Enter"], check=True)
         shown = wait_for("Voorstel geschreven naar")

@@ -107,7 +107,7 @@ def test_whatif_bad_set_exits_2_without_traceback():
     path = str(ROOT / "scenarios/foodvalley/expertisecentrum.yaml")
     result = CliRunner().invoke(main, ["whatif", path, "--set", "capacity.sufficent=ja"])
     assert result.exit_code == 2
-    assert "did you mean 'capacity.sufficient'" in result.output and "Traceback" not in result.output
+    assert "bedoelde u 'capacity.sufficient'?" in result.output and "Traceback" not in result.output
 
 
 def test_missing_facts_ranked_most_decisive_first(foodvalley):

@@ -116,9 +116,11 @@ def finish(failed: list, total: int) -> None:
     """The summary of a batch with failures on stderr, and the exit code that goes with them."""
     if not failed:
         return
+    from engine.errors import message_language
+
     done = total - len(failed)
-    lines = [f"\nSamenvatting / summary: {done} van {total} voorstellen verwerkt / of {total} proposals done; "
-             f"{len(failed)} mislukt / failed:"]
+    lines = [f"\nSummary: {done} of {total} proposals done; {len(failed)} failed:" if message_language() == "en" else
+             f"\nSamenvatting: {done} van {total} voorstellen verwerkt; {len(failed)} mislukt:"]
     lines += [f"  - {f.path}" for f in failed]
     say("\n".join(lines))
     sys.exit(max(f.code for f in failed))

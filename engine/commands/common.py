@@ -9,7 +9,8 @@ leaves a half-written file behind.
 Exit codes (also in ``regiotoets --help``): 0 everything done; 1 ``check``
 found a violation; 2 bad input (arguments, proposal or rule files; the
 other files of a batch are still written); 3 a rule set gave no or two
-outcomes; 4 an internal error on one file of a batch; 130/143 interrupted
+outcomes; 4 an internal error on one file of a batch; 5 the input of ``new``
+ended (answers saved); 130/143 interrupted
 by SIGINT/SIGTERM (only complete files are left).
 """
 
@@ -46,6 +47,8 @@ Exitcodes / exit codes:
   3        defect in een regelset: geen of twee uitkomsten / defect in a
            rule set: no or two outcomes
   4        interne fout bij een voorstel / internal error on one proposal
+  5        new: einde van de invoer; de antwoorden zijn bewaard / end of
+           input; the answers are saved
   130/143  afgebroken (SIGINT/SIGTERM): alleen volledige bestanden blijven
            over / interrupted: only complete files are left"""
 _SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
@@ -109,6 +112,18 @@ def _signal_handlers() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@contextlib.contextmanager
+def _restored(name: str, value: str | None) -> Iterator[None]:
+    """Put an environment variable back as it was when the command is done (commands run in-process in tests)."""
+    try:
+        yield
+    finally:
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def fail(problems_text: str, code: int = EXIT_INPUT) -> None:
     """The message on stderr (control characters and bidi overrides shown escaped) and the exit code."""
     say(problems_text)
@@ -116,10 +131,13 @@ def fail(problems_text: str, code: int = EXIT_INPUT) -> None:
 
 
 def say(text: str) -> None:
-    """A message on stderr, safe for a terminal: a file name or option value cannot steer it."""
+    """A message on stderr in the language of the messages, safe for a terminal: a file name or option value
+    cannot steer it."""
+    from engine.errors import message_language, one_language
     from engine.render.escape import message_text
 
-    click.echo(message_text(text), err=True)
+    lang = message_language()
+    click.echo(message_text("\n".join(one_language(line, lang) for line in text.split("\n"))), err=True)
 
 
 def guarded(func: Callable) -> Callable:
@@ -129,7 +147,12 @@ def guarded(func: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         from engine.errors import EngineError, InputError
 
-        with _signal_handlers():
+        from engine.errors import LANG_VARIABLE
+
+        before = os.environ.get(LANG_VARIABLE)
+        if kwargs.get("lang") in ("nl", "en"):
+            os.environ[LANG_VARIABLE] = kwargs["lang"]  # messages follow --lang, also in worker processes
+        with _signal_handlers(), _restored(LANG_VARIABLE, before):
             try:
                 return func(*args, **kwargs)
             except InputError as exc:
@@ -137,10 +160,14 @@ def guarded(func: Callable) -> Callable:
             except EngineError as exc:
                 fail(f"fout in de regelset / rule set defect: {exc}", code=EXIT_RULES)
             except Interrupted as exc:
+                from engine.errors import message_language
+
                 name = signal.Signals(exc.signum).name
                 done = f" {exc.done}" if exc.done else ""
-                fail(f"afgebroken door {name} / interrupted by {name}.{done} Alleen volledige bestanden zijn "
-                     f"geschreven / only complete files were written.", code=128 + exc.signum)
+                if message_language() == "en":
+                    fail(f"interrupted by {name}.{done} Only complete files were written.", code=128 + exc.signum)
+                fail(f"afgebroken door {name}.{done} Alleen volledige bestanden zijn geschreven.",
+                     code=128 + exc.signum)
     return wrapper
 
 

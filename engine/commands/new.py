@@ -3,19 +3,32 @@
 The questions come from the fact catalogue (the proposal schema) and their
 order from the rule set's decision steps; which of them are asked is decided
 by :mod:`engine.interview` from the rules. Every decision question accepts
-"weet ik niet" (unknown). The file is written atomically, with each answer
-preceded by its question as a comment, and ``regiotoets evaluate`` accepts it.
+"weet ik niet" (unknown) and ``?`` (why it is asked, with the source). After an
+answer, the details a rule shows for it (a reason, an amount) are asked, from
+:mod:`engine.followups`.
+
+Nothing is lost: every answer is written at once, atomically, so Ctrl-C (130)
+or the end of the input (5, a clean stop) leave a file that ``--resume``
+continues. A resumed file keeps the officer's comments (ruamel round trip); an
+existing file is only overwritten after confirmation, else the proposal goes to
+a new file beside it. Resuming asks every open fact that can still change the
+outcome ("weet ik niet" included), then offers the ones still to be established.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import sys
 from typing import Any
 
 import click
 
-from .common import LANGS, date_option, guarded, parse_day, region_options, rules_root, warn_validity, write_output
+from engine.followups import details_for, sources_for
+from engine.i18n import parse_number
+
+from .common import LANGS, date_option, guarded, parse_day, region_options, rules_root, write_output
 
 T = {
     "nl": {"title": "Titel van het voorstel", "submitter": "Indiener (naam, functie, organisatie)",
@@ -74,48 +87,252 @@ class AnswerType(click.ParamType):
         self.fail(f"{T[self.lang]['invalid']}: {', '.join(self.labels.values())}", param, ctx)
 
 
+EXIT_END_OF_INPUT = 5  # the input ended mid-interview: a clean stop, the answers so far are saved
+
+MORE = {
+    "nl": {"confirm_overwrite": "{path} bestaat al. Overschrijven?",
+           "confirm_resume": "Antwoorden bewaren in {path}? Uw eigen opmerkingen blijven staan.",
+           "beside": "Het voorstel wordt bewaard in {path}.",
+           "saved": "Antwoorden bewaard in {path}.", "continue": "Ga verder met: regiotoets new --resume {path}",
+           "end": "Einde van de invoer; het vraaggesprek is gestopt.",
+           "offer": "Nog vast te stellen: {n} vraag/vragen die de uitkomst nu niet veranderen, maar wel in het advies "
+                    "staan. Nu beantwoorden?",
+           "help": "Typ een nummer of een antwoord; '?' geeft uitleg met de bron.", "why": "Waarom deze vraag?",
+           "detail": "  {question} (leeg = overslaan)", "not_number": "Geen getal; bijvoorbeeld 2,5 of € 120.000",
+           "reason": "Reden of toelichting", "amount_eur": "Bedrag in euro's per jaar", "note": "Toelichting",
+           "fte": "Benodigde formatie in fte", "hours_per_week": "Benodigde uren per week",
+           "basis": "Wettelijke grondslag", "name": "Naam"},
+    "en": {"confirm_overwrite": "{path} already exists. Overwrite it?",
+           "confirm_resume": "Save the answers in {path}? Your own comments are kept.",
+           "beside": "The proposal is saved in {path}.",
+           "saved": "Answers saved in {path}.", "continue": "Continue with: regiotoets new --resume {path}",
+           "end": "End of input; the interview has stopped.",
+           "offer": "Still to be established: {n} question(s) that do not change the outcome now but appear in the "
+                    "advice. Answer them now?",
+           "help": "Type a number or an answer; '?' explains the question with its source.", "why": "Why this question?",
+           "detail": "  {question} (empty = skip)", "not_number": "Not a number; for example 2.5 or € 120,000",
+           "reason": "Reason or explanation", "amount_eur": "Amount in euros a year", "note": "Note",
+           "fte": "Staff needed in FTE", "hours_per_week": "Hours needed a week",
+           "basis": "Legal basis", "name": "Name"},
+}
+
+
+class EndOfInput(Exception):
+    """The input ended while a question was open."""
+
+
+def ask(text: str, **kwargs: Any) -> Any:
+    """``click.prompt``, with end of input as :class:`EndOfInput` (SIGINT arrives as ``Interrupted``)."""
+    try:
+        return click.prompt(text, **kwargs)
+    except click.Abort:
+        raise EndOfInput() from None
+
+
+def confirm(text: str, default: bool) -> bool:
+    try:
+        return click.confirm(text, default=default)
+    except click.Abort:
+        raise EndOfInput() from None
+
+
 @click.command("new")
-@click.option("--output", "-o", default=None, help="Schrijf het voorstel naar dit bestand.")
-@click.option("--resume", default=None, help="Ga verder met een onvolledig voorstelbestand; vraag alleen wat ontbreekt.")
+@click.option("--output", "-o", default=None, help="Schrijf het voorstel naar dit bestand (een bestaand bestand "
+                                                    "alleen na bevestiging).")
+@click.option("--resume", default=None, help="Ga verder met een onvolledig voorstelbestand; vraag alleen wat nog open "
+                                             "is. Opmerkingen in het bestand blijven staan.")
 @region_options
 @date_option
 @click.option("--lang", type=LANGS, default="nl", show_default=True, help="Taal van de vragen / language.")
 @guarded
 def new(output, resume, region, rules_dir, date_, lang):
-    """Stel een voorstel op via een vraaggesprek: alleen de vragen die de uitkomst nog kunnen veranderen."""
-    from engine.interview import QuestionEngine
-    from engine.pipeline import evaluator_for
-    from engine.advice import validity_warning
-    from engine.registry import choose
+    """Stel een voorstel op via een vraaggesprek: alleen de vragen die de uitkomst nog kunnen veranderen.
+
+    Elk antwoord wordt meteen (atomisch) bewaard. Na Ctrl-C (exitcode 130) of het einde van de invoer
+    (exitcode 5) gaat `regiotoets new --resume BESTAND` verder waar het gesprek stopte.
+    """
+    from .common import Interrupted
 
     day = parse_day(date_)  # a bad date is reported before any question is asked
-    words = T[lang]
+    session = _Session(lang)
+    try:
+        _interview(session, output, resume, region, rules_dir, day, lang)
+    except EndOfInput:
+        words = MORE[lang]
+        click.echo("", err=True)
+        click.echo(words["end"], err=True)
+        if session.saved:
+            click.echo(f"{words['saved'].format(path=session.target)} "
+                       f"{words['continue'].format(path=session.target)}", err=True)
+        sys.exit(EXIT_END_OF_INPUT)
+    except Interrupted as exc:
+        if session.saved:
+            words = MORE[lang]
+            exc.done = f"{words['saved'].format(path=session.target)} {words['continue'].format(path=session.target)}"
+        raise
+
+
+class _Session:
+    """Where the answers go, and how: a fresh file with the questions as comments, or the officer's own file
+    edited in place of its values (comments and order kept, through ruamel's round trip)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.target: str | None = None
+        self.saved = False
+        self.original: Any = None  # the resumed file as a round-trip document
+
+    def choose_target(self, output: str | None, resume: str | None) -> None:
+        from pathlib import Path
+
+        words = MORE[self.lang]
+        if resume and output is None:
+            self.original = _round_trip(resume)
+            if confirm(words["confirm_resume"].format(path=resume), default=True):
+                self.target = resume
+                return
+            output = _beside(resume)
+            click.echo(words["beside"].format(path=output))
+        elif resume:
+            self.original = _round_trip(resume)
+        if output is None:
+            output = ask(T[self.lang]["output"], default="voorstel.yaml")
+        if Path(output).exists() and not (resume and Path(output).resolve() == Path(resume).resolve()):
+            if not confirm(words["confirm_overwrite"].format(path=output), default=False):
+                output = _beside(output)
+                click.echo(words["beside"].format(path=output))
+        self.target = output
+
+    def save(self, ruleset: Any, data: dict[str, Any]) -> None:
+        text = _merged(self.original, data) if self.original is not None else render_proposal(ruleset, data, self.lang)
+        write_output(text, self.target)
+        self.saved = True
+
+
+def _beside(path: str) -> str:
+    """A new file name next to ``path`` that does not exist yet (voorstel-2.yaml, voorstel-3.yaml, …)."""
+    from pathlib import Path
+
+    p = Path(path)
+    n = 2
+    while (candidate := p.with_name(f"{p.stem}-{n}{p.suffix or '.yaml'}")).exists():
+        n += 1
+    return str(candidate)
+
+
+def _round_trip(path: str) -> Any:
+    from ruamel.yaml import YAML
+
+    from engine.yamlio import load_document
+
+    load_document(path, what="voorstel")  # the safe reader checks the file first (limits, regular file)
+    yaml = YAML(typ="rt")
+    with open(path, encoding="utf-8-sig") as handle:
+        return yaml.load(handle)
+
+
+def _merged(original: Any, data: dict[str, Any]) -> str:
+    """The resumed document with the interview's values written into it; everything else as it was."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            out = CommentedMap()
+            for k, v in value.items():
+                out[k] = plain(v)
+            return out
+        return value
+
+    def merge(node: Any, new: dict[str, Any]) -> None:
+        for key, value in new.items():
+            old = node.get(key) if hasattr(node, "get") else None
+            if isinstance(value, dict):
+                if isinstance(old, dict):
+                    merge(old, value)
+                elif len(value) == 1 and next(iter(value)) in ("fit", "holds", "effect") and old is not None:
+                    node[key] = next(iter(value.values()))  # keep the shorthand the file used
+                else:
+                    node[key] = plain(value)
+            elif key not in node or old != value:
+                node[key] = plain(value)
+
+    merge(original, data)
+    yaml = YAML(typ="rt")
+    yaml.width = 120
+    out = io.StringIO()
+    yaml.dump(original, out)
+    return out.getvalue()
+
+
+def _interview(session: _Session, output: str | None, resume: str | None, region: str | None, rules_dir: Any,
+               day: dt.date, lang: str) -> None:
+    from engine.advice import validity_warning
+    from engine.interview import QuestionEngine
+    from engine.pipeline import advise_data, evaluator_for
+    from engine.registry import choose
+    from engine.whatif import apply_to_data, step_rank
+
+    words, more = T[lang], MORE[lang]
     data: dict[str, Any] = {}
     if resume:
         data = _load_resume(resume)
-        output = output or resume
     region = region or (str(data["region"]) if data.get("region") else None)
     if region is None:
         from engine.registry import regions
 
         names = regions(rules_root(rules_dir))
         if len(names) > 1:
-            region = click.prompt(words["region"], type=click.Choice(names))
+            region = ask(words["region"], type=click.Choice(names, case_sensitive=False))
     ruleset = choose(region, day, rules_root(rules_dir))
-    data["region"] = ruleset.region
+    warning = validity_warning(ruleset, day, lang)
+    if warning:
+        click.echo(f"! {warning}")
     click.echo(f"{words['resume'] if resume else words['start']}: {ruleset.meta.name} ({ruleset.meta.id})")
-    warn_validity([validity_warning(ruleset, day, lang)])
-    _ask_meta(data, ruleset, lang)
+    session.choose_target(output, resume)
+    if data.get("region") != ruleset.region:
+        data["region"] = ruleset.region
+    _ask_meta(data, ruleset, lang, lambda: session.save(ruleset, data))
+    session.save(ruleset, data)
+    click.echo(more["help"])
     qe = QuestionEngine(evaluator_for(ruleset))
     specs = ruleset.facts
     steps = {s.id: getattr(s, lang) for s in ruleset.meta.steps}
-    from engine.whatif import apply_to_data, step_rank
-
     first_step = step_rank(ruleset)
     step_ids = [s.id for s in ruleset.meta.steps]
     shown_step = None
+    asked: set[str] = set()
+
+    def question(path: str) -> None:
+        nonlocal data
+        spec = specs[path]
+        answer_type = AnswerType(spec.domain, lang)
+        click.echo(f"\n{spec.question(lang)}  [{path}]")
+        click.echo(f"  {answer_type.menu()}")
+        while True:
+            text = ask(words["answer"])
+            if text.strip() == "?":
+                _explain(ruleset, path, lang)
+                continue
+            try:
+                value = answer_type.convert(text, None, None)
+                break
+            except click.BadParameter as exc:
+                click.echo(f"Error: {exc.message}" if lang == "en" else f"Fout: {exc.message}", err=True)
+        asked.add(path)
+        data = apply_to_data(data, [(path, value)], specs)
+        session.save(ruleset, data)
+        if value not in (UNKNOWN_VALUE, None):
+            for detail in details_for(ruleset, path, value):
+                if _lookup(data, detail.path) in (None, ""):
+                    data = _ask_detail(ruleset, data, detail, lang)
+                    session.save(ruleset, data)
+        click.echo(f"  \u2192 {words['provisional']}: {_outcome_label(qe, ruleset, data, lang)}")
+
     while True:
-        answers = _answers(ruleset, data)
+        answers = _answers(ruleset, data, asked)
         found = qe.next_question(answers)
         if found is None:
             break
@@ -124,20 +341,68 @@ def new(output, resume, region, rules_dir, date_, lang):
         if step and step != shown_step:
             click.echo(f"\n== {words['step']}: {steps[step]} ==")
             shown_step = step
-        spec = specs[path]
-        answer_type = AnswerType(spec.domain, lang)
-        click.echo(f"\n{spec.question(lang)}  [{path}]")
-        click.echo(f"  {answer_type.menu()}")
-        value = click.prompt(words["answer"], type=answer_type)
-        data = apply_to_data(data, [(path, value)], specs)
-        click.echo(f"  \u2192 {words['provisional']}: {_outcome_label(qe, ruleset, data, lang)}")
+        question(path)
     click.echo(f"\n{words['done']}")
+    advice = advise_data(ruleset, data, day=day, lang=lang)
+    still = [m.fact for m in advice.missing if m.fact not in asked and m.fact in specs and specs[m.fact].kind == "enum"]
+    if still and confirm(more["offer"].format(n=len(still)), default=False):
+        for path in still:
+            question(path)
     click.echo(f"{words['final']}: {_outcome_label(qe, ruleset, data, lang)}")
-    if not output:
-        output = click.prompt(words["output"], default="voorstel.yaml")
-    _validate(ruleset, data, output)
-    write_output(render_proposal(ruleset, data, lang), output)
-    click.echo(f"{words['written']} {output}. {words['evaluate']} {output}")
+    _validate(ruleset, data, session.target)
+    session.save(ruleset, data)
+    click.echo(f"{words['written']} {session.target}. {words['evaluate']} {session.target}")
+
+
+UNKNOWN_VALUE = "unknown"
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _explain(ruleset: Any, path: str, lang: str) -> None:
+    """'?' at a question: why it is asked, with the rules behind it and their passages from the source."""
+    click.echo(f"  {MORE[lang]['why']}")
+    for line in sources_for(ruleset, path, lang):
+        click.echo(f"    {line}")
+
+
+def _ask_detail(ruleset: Any, data: dict[str, Any], detail: Any, lang: str) -> dict[str, Any]:
+    """Ask one detail a rule shows (a reason, an amount); empty skips it."""
+    from engine.whatif import apply_to_data
+
+    leaf = detail.path.rsplit(".", 1)[1]
+    label = MORE[lang].get(leaf, leaf)
+    while True:
+        text = str(ask(MORE[lang]["detail"].format(question=label), default="", show_default=False)).strip()
+        if not text:
+            return data
+        if not detail.number:
+            value: Any = text
+            break
+        value = parse_number(text)
+        if value is not None:
+            break
+        click.echo(MORE[lang]["not_number"], err=True)
+    out = copy.deepcopy(data)
+    node = out
+    parts = detail.path.split(".")
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            # a shorthand entry ('kind_hoort_thuis: supports') becomes a mapping with its answer kept
+            child = {"fit" if parts[0] == "content" else "holds" if parts[0] == "enrichment" else "effect": child} \
+                if child is not None else {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+    return out
 
 
 def _load_resume(path: str) -> dict[str, Any]:
@@ -151,20 +416,25 @@ def _load_resume(path: str) -> dict[str, Any]:
     return doc.data
 
 
-def _ask_meta(data: dict[str, Any], ruleset: Any, lang: str) -> None:
+def _ask_meta(data: dict[str, Any], ruleset: Any, lang: str, save: Any) -> None:
+    """Title, submitter, topic, date, kind and partners, each saved as soon as it is given."""
     words = T[lang]
     for key in ("title", "submitter", "topic"):
         if not str(data.get(key) or "").strip():
-            data[key] = click.prompt(words[key], value_proc=_min_length(3 if key != "submitter" else 2, lang))
+            data[key] = ask(words[key], value_proc=_min_length(3 if key != "submitter" else 2, lang))
+            save()
     if not data.get("date"):
-        data["date"] = click.prompt(words["date"], default=dt.date.today().isoformat(), value_proc=_date(lang))
+        data["date"] = ask(words["date"], default=dt.date.today().isoformat(), value_proc=_date(lang))
+        save()
     if not data.get("kind") and "kind" in ruleset.facts:
         kind_type = AnswerType(ruleset.facts["kind"].domain, lang)
         click.echo(f"{words['kind']}  [kind]\n  {kind_type.menu()}")
-        data["kind"] = click.prompt(words["answer"], type=kind_type)
+        data["kind"] = ask(words["answer"], type=kind_type)
+        save()
     if "partner_regions" not in data:
-        text = click.prompt(words["partner_regions"], default="", show_default=False)
+        text = ask(words["partner_regions"], default="", show_default=False)
         data["partner_regions"] = [p.strip() for p in text.split(",") if p.strip()]
+        save()
 
 
 def _min_length(n: int, lang: str):
@@ -184,13 +454,17 @@ def _date(lang: str):
     return check
 
 
-def _answers(ruleset: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """The decision facts the file already answers (unknown counts as an answer)."""
+def _answers(ruleset: Any, data: dict[str, Any], asked: set[str] = frozenset()) -> dict[str, Any]:
+    """The decision facts that are answered: known in the file, or asked in this interview.
+
+    'Weet ik niet' in a file from an earlier session is still open: resuming asks it again.
+    """
     from engine.facts import flatten
 
     proposal = ruleset.model.model_validate(data)
     facts = flatten(proposal, ruleset.facts)
-    return {p: facts[p] for p in ruleset.facts if _present(data, p, ruleset.facts)}
+    return {p: facts[p] for p in ruleset.facts
+            if p in asked or (_present(data, p, ruleset.facts) and facts[p] not in (UNKNOWN_VALUE, None))}
 
 
 def _present(data: dict[str, Any], path: str, specs: dict[str, Any]) -> bool:

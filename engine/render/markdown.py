@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..advice import Advice, RuleUse
-from ..i18n import t, value_label
+from ..i18n import organisations, t, value_label
 from .escape import md_inline as _escape
 
 
@@ -22,6 +22,10 @@ def render_markdown(advice: Advice) -> str:
     meta = [(t("region", lang), rs.name), (t("topic", lang), p.topic), (t("kind", lang), value_label(p.kind, lang)),
             (t("submitter", lang), p.submitter), (t("date", lang), str(p.date)),
             (t("partners", lang), ", ".join(p.partner_regions) or t("none", lang)),
+            *([(t("partner_organisations", lang), organisations(p.partner_organisations, lang))]
+              if p.partner_organisations else []),
+            *([(t("administrative_burden", lang), value_label(p.administrative_burden, lang))]
+              if p.administrative_burden is not None else []),
             (t("ruleset", lang), f"{rs.id} ({t('version', lang)} {rs.version}, {t('valid', lang)} {rs.valid_from} "
                                  f"{t('until', lang)} {rs.valid_until or '…'})"),
             (t("evaluated_on", lang), str(advice.evaluation_date))]

@@ -6,7 +6,7 @@ import functools
 import textwrap
 
 from ..advice import Advice, RuleUse
-from ..i18n import t
+from ..i18n import organisations, t, value_label
 from .escape import terminal_text
 
 WIDTH = 88
@@ -50,6 +50,10 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
                f"{t('evaluated_on', lang)}: {advice.evaluation_date}")
     if p.partner_regions:
         out.append(f"{t('partners', lang)}: {', '.join(p.partner_regions)}")
+    if p.partner_organisations:
+        out.append(f"{t('partner_organisations', lang)}: {organisations(p.partner_organisations, lang)}")
+    if p.administrative_burden is not None:
+        out.append(f"{t('administrative_burden', lang)}: {value_label(p.administrative_burden, lang)}")
     if advice.validity_warning:
         out.append("")
         out.append(styled(_wrap(advice.validity_warning, "  ", "! "), fg="yellow", bold=True))

@@ -30,6 +30,8 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "meta_topic": {"nl": "Onderwerp", "en": "Topic"},
     "meta_kind": {"nl": "Soort samenwerking", "en": "Kind of collaboration"},
     "meta_partners": {"nl": "Partnerregio's", "en": "Partner regions"},
+    "meta_partner_organisations": {"nl": "Partnerorganisaties", "en": "Partner organisations"},
+    "meta_administrative_burden": {"nl": "Administratieve lasten", "en": "Administrative burden"},
     "meta_submitter": {"nl": "Indiener", "en": "Submitter"},
     "meta_date": {"nl": "Datum voorstel", "en": "Date of proposal"},
     "meta_evaluated": {"nl": "Getoetst op", "en": "Evaluated on"},

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from .. import conditions as C
 from ..advice import Advice, RuleUse, supporting_rules
 from ..facts import question_for
-from ..i18n import euro, long_date, number, value_label
+from ..i18n import euro, long_date, number, organisations, value_label
 from ..proposal import UNKNOWN
 from ..ruleset import RuleSet
 from .i18n import REPORT_TEXT, rt
@@ -452,6 +452,10 @@ def _meta(advice: Advice, lang: str) -> list[MetaRow]:
         MetaRow(rt("meta_region", lang), rs.name),
         MetaRow(rt("meta_kind", lang), value_label(p.kind, lang)),
         MetaRow(rt("meta_partners", lang), ", ".join(p.partner_regions) or rt("none", lang)),
+        *([MetaRow(rt("meta_partner_organisations", lang), organisations(p.partner_organisations, lang))]
+          if p.partner_organisations else []),
+        *([MetaRow(rt("meta_administrative_burden", lang), value_label(p.administrative_burden, lang))]
+          if p.administrative_burden is not None else []),
         MetaRow(rt("meta_submitter", lang), p.submitter),
         MetaRow(rt("meta_date", lang), long_date(p.date, lang)),
         MetaRow(rt("meta_evaluated", lang), long_date(advice.evaluation_date, lang)),
