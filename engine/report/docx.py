@@ -111,7 +111,7 @@ def _uses(document, report: Report, uses: list[RuleUse], cite: bool = True) -> N
             source.paragraph_format.left_indent = Mm(7)
             source.paragraph_format.space_after = Pt(8)
             _run(source, f"{report.t('cite_label')}: {report.source_title}, "
-                         f"{report.t('cite_section', section=use.citation.section)}", size=8.5, colour=MUTED)
+                         f"{report.t('cite_section', section=use.citation.place)}", size=8.5, colour=MUTED)
 
 
 def _note(document, text: str) -> None:
