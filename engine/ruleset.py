@@ -281,7 +281,7 @@ def load_ruleset(folder: str | Path) -> RuleSet:
     seen: dict[str, str] = {}
     unloaded: set[str] = set()  # conclusions of rules that did not load: not reported again as undrawn
     for path in sorted(folder.glob("*.yaml")):
-        if path.name in ("ruleset.yaml", "invariants.yaml"):  # invariants: see engine/invariants.py
+        if path.name in ("ruleset.yaml", "invariants.yaml", "niet-gecodeerd.yaml"):  # read elsewhere
             continue
         rdoc = load_document(path, what="regelbestand")
         files[path.name] = rdoc.raw
