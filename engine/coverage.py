@@ -94,6 +94,8 @@ def _summary(cov: Coverage) -> list[str]:
            f"({meta.source.file})",
            f"Alinea's / paragraphs: {total}; geciteerd / cited {cov.count(CITED)}, bewust niet gecodeerd / not "
            f"encoded {cov.count(NOT_ENCODED)}, nog niet beoordeeld / not yet reviewed {cov.count(UNREVIEWED)}"]
+    out.append("Plaats / place: r. = regel in het bronbestand / line in the source file"
+               + ("; p. = pagina van de PDF / page of the PDF" if cov.ruleset.document.paged else ""))
     if meta.decision_chapters:
         out.append(f"In de beslishoofdstukken / in the decision chapters: {len(decision)} alinea's / paragraphs, "
                    f"nog niet beoordeeld / not yet reviewed: {len(cov.unreviewed_in_decision_chapters)}")

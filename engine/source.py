@@ -271,7 +271,8 @@ def _looks_like_heading(b: Block) -> bool:
     lines = b.text.split("\n")
     title = b.title
     return (len(lines) <= 2 and len(title) <= 90 and len(title.split()) <= 12 and (title[0].isupper() or title[0].isdigit())
-            and title[-1] not in ".,;:" and not _BULLET.match(title))
+            and title[-1] not in ".,;:" and not _BULLET.match(title)
+            and ". " not in re.sub(r"^(?:ad\s+)?\d+(?:\.\d+)*\.?\s+", "", title, flags=re.IGNORECASE))
 
 
 def _classify(blocks: list[Block], known: set[str]) -> None:
