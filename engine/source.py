@@ -166,9 +166,20 @@ class SourceDoc:
         for b in self.blocks:
             flat = re.sub(r"(?<=[a-zà-ÿ])-\s*\n\s*(?=[a-zà-ÿ])", "", b.text)
             flat = " ".join(flat.split())
+            lines = b.text.split("\n")
+            starts, pos = [], 0  # where each line of the block starts in its words, run together
+            joined = ""
+            for line in lines:
+                starts.append(len(joined))
+                joined += re.sub(r"\W+", "", line.lower())
             for sentence in re.split(r"(?<=[.!?;])\s+", flat):
                 if len(sentence) >= 8:
-                    out.append(Passage(sentence, b.line, b.page))
+                    head = re.sub(r"\W+", "", sentence.lower())[:20]
+                    at = joined.find(head, pos)
+                    if at >= 0:
+                        pos = at
+                    offset = sum(1 for st in starts[1:] if st <= max(at, 0)) if lines[1:] else 0
+                    out.append(Passage(sentence, b.line + offset, b.page))
         return out
 
     def closest(self, quote: str) -> Passage | None:
@@ -210,7 +221,8 @@ def _blocks(text: str, paged: bool, known: set[str] = frozenset()) -> list[Block
         last = blocks[-1] if blocks else None
         if (last is not None and continues and last.text[-1] not in _END_OF_SENTENCE and not _URL.match(last.text)
                 and (body[0].islower() or body[0] in "(‘'\"“") and not _BULLET.match(body) and not _URL.match(body)):
-            last.text = last.text + "\n" + body
+            gap = start_line - (last.line + last.text.count("\n"))  # keep the blank lines: line numbers stay right
+            last.text = last.text + "\n" * max(gap, 1) + body
             if "normal" in last.__dict__:
                 del last.__dict__["normal"]
         else:
