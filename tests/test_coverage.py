@@ -249,3 +249,22 @@ def test_a_pdf_keeps_its_pages(tmp_path):
     assert doc.page_of("Tweede alinea, op twee regels.") == 2
     assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "heading", "paragraph"]
     assert dt.date.today()  # extraction date is recorded by rules new, see test_authoring
+
+
+def test_an_invariant_quote_not_in_the_source_names_the_closest_passage(tmp_path):
+    import shutil
+
+    from conftest import RULES
+    from engine.invariants import citation_problems, load_invariants
+
+    folder = tmp_path / "foodvalley"
+    shutil.copytree(RULES / "foodvalley", folder)
+    inv = folder / "invariants.yaml"
+    text = inv.read_text(encoding="utf-8")
+    quote = "Als dit zo is dan zal de Jeugdhulpregio FoodValley meedoen in de samenwerking."
+    assert quote in text
+    inv.write_text(text.replace(quote, "Als dit zo is dan doet de Jeugdhulpregio FoodValley mee in de samenwerking."),
+                   encoding="utf-8")
+    ruleset = load_ruleset(folder)
+    problems = citation_problems(load_invariants(ruleset), ruleset)
+    assert len(problems) == 1 and "closest passage" in problems[0] and quote in problems[0]
