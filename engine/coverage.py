@@ -199,16 +199,25 @@ def render(ruleset: RuleSet, fmt: str = "text") -> str:
 
 
 def review_findings(ruleset: RuleSet) -> list:
-    """For ``check``: a warning with the number of paragraphs in the decision chapters that no rule cites and no
+    """For ``check``: what the author still has to do. A warning for fields ``rules new`` left to fill in, and one with
+    the number of paragraphs in the decision chapters that no rule cites and no
     not-encoded entry accounts for (a rule set is written step by step, so this does not fail the check)."""
     from .check import Finding
 
+    out = []
+    head = ruleset.files.get("ruleset.yaml", b"").decode("utf-8", "replace")
+    todo = [str(n) for n, line in enumerate(head.splitlines(), 1)
+            if "IN TE VULLEN" in line and not line.lstrip().startswith("#")]
+    if todo:  # left by 'rules new'
+        out.append(Finding("warning", "nog in te vullen / still to fill in: regel / line " + ", ".join(todo),
+                           str(ruleset.folder / "ruleset.yaml")))
     if not ruleset.meta.decision_chapters or ruleset.source_text is None:
-        return []
+        return out
     open_ = coverage(ruleset).unreviewed_in_decision_chapters
     if not open_:
-        return []
+        return out
     lines = ", ".join(str(p.block.line) for p in open_[:10]) + (" …" if len(open_) > 10 else "")
-    return [Finding("warning", f"{len(open_)} alinea('s) in de beslishoofdstukken nog niet beoordeeld (regels {lines}) / "
-                               f"paragraph(s) in the decision chapters not yet reviewed — zie / see 'regiotoets rules "
-                               f"coverage --region {ruleset.region}'", ruleset.meta.source.path)]
+    return out + [Finding("warning", f"{len(open_)} alinea('s) in de beslishoofdstukken nog niet beoordeeld "
+                                     f"(bronregels / source lines {lines}) / paragraph(s) in the decision chapters not "
+                                     f"yet reviewed — zie / see 'regiotoets rules coverage --region {ruleset.region}'",
+                          ruleset.meta.source.path)]

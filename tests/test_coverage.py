@@ -268,3 +268,12 @@ def test_an_invariant_quote_not_in_the_source_names_the_closest_passage(tmp_path
     ruleset = load_ruleset(folder)
     problems = citation_problems(load_invariants(ruleset), ruleset)
     assert len(problems) == 1 and "closest passage" in problems[0] and quote in problems[0]
+
+
+def test_check_names_what_rules_new_left_to_fill_in(tmp_path):
+    src = tmp_path / "visie.txt"
+    src.write_text(SOURCE, encoding="utf-8")
+    assert run_cli("rules", "new", "proef", "--source", str(src), "--rules", str(tmp_path / "rules")).returncode == 0
+    check = run_cli("check", "--rules", str(tmp_path / "rules"), "--region", "proef", "--static-only")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "ruleset.yaml: nog in te vullen / still to fill in: regel / line 5, 14" in check.stdout
