@@ -183,12 +183,14 @@ def render_html(cov: Coverage) -> str:
         out.append(f"<h2>{e(title) or '(begin / start)'}</h2>")
         for p in paras:
             nl, en = LABELS[p.status]
-            detail = ", ".join(p.rules) if p.rules else "; ".join(p.reasons)
+            by_id = cov.ruleset.by_id
+            detail = ("<br>".join(f"{e(r)}: {e(by_id[r].data.title.nl)} / {e(by_id[r].data.title.en)}" for r in p.rules)
+                      if p.rules else e("; ".join(p.reasons)))
             chapter = (f'<br><span class="decision">beslishoofdstuk / decision chapter: {e(p.chapter)}</span>'
                        if p.chapter else "")
             out.append(f'<div class="row"><div class="src"><span class="where">{e(_where(p.block))}</span>'
                        f'{e(p.block.text)}</div><div class="mark {p.status}"><strong>{nl} / {en}</strong>'
-                       f'{"<br>" + e(detail) if detail else ""}{chapter}</div></div>')
+                       f'{"<br>" + detail if detail else ""}{chapter}</div></div>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
