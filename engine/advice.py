@@ -28,6 +28,19 @@ class CitationOut(BaseModel):
     file: str
     section: str
     quote: str
+    page: Optional[int] = None  # when the source came from a PDF; left out of the JSON when there is none
+
+    @model_serializer(mode="wrap")
+    def _without_empty_page(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("page") is None:
+            data.pop("page", None)
+        return data
+
+    @property
+    def place(self) -> str:
+        """The section, and the page when known: what a reader needs to find the quote back."""
+        return self.section if self.page is None else f"{self.section}, p. {self.page}"
 
 
 class RuleUse(BaseModel):
@@ -297,7 +310,7 @@ def _citation(rule: Rule) -> CitationOut:
     if hit is not None and hit[0] is rule:
         return hit[1]
     cite = rule.data.cite
-    out = CitationOut(file=cite.file, section=cite.section, quote=cite.quote)
+    out = CitationOut(file=cite.file, section=cite.section, quote=cite.quote, page=rule.page)
     if len(_CITATIONS) >= 20_000:
         _CITATIONS.clear()
     _CITATIONS[id(rule)] = (rule, out)  # keeping the rule alive keeps its id unique

@@ -203,7 +203,8 @@ def entries(ruleset: RuleSet, lang: str = "nl") -> list[Entry]:
     rules = sorted(ruleset.rules, key=lambda r: order[r.data.step])
     return [Entry(id=r.id, title=r.data.title.get(lang), step=getattr(ruleset.step(r.data.step), lang),
                   condition=describe_condition(ruleset, r, lang), conclusion=describe_conclusion(ruleset, r, lang),
-                  explanation=readable_template(r.data.explain.get(lang)), file=r.data.cite.file, section=r.data.cite.section,
+                  explanation=readable_template(r.data.explain.get(lang)), file=r.data.cite.file,
+                  section=r.data.cite.section + (f", p. {r.page}" if r.page else ""),
                   quote=r.data.cite.quote,
                   examples=tuple(describe_example(ruleset, ex, lang) for ex in r.data.examples))
             for r in rules]

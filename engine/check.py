@@ -925,6 +925,9 @@ def check_ruleset(ruleset: RuleSet, day: dt.date, *, exhaustive_run: bool = True
                   progress: Callable[[str], None] | None = None) -> Report:
     report = Report(ruleset, None)
     report.findings = static_findings(ruleset, day)
+    from .coverage import review_findings  # paragraphs of the decision chapters not yet reviewed
+
+    report.findings += review_findings(ruleset)
     try:
         invariants = load_invariants(ruleset)
     except RuleError as exc:

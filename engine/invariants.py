@@ -436,7 +436,10 @@ def citation_problems(invariants: InvariantSet, ruleset: RuleSet) -> list[str]:
         if cite is None:
             continue
         if not quote_in_source(cite.quote, source):
-            out.append(f"invariant {inv.id}: citaat staat niet in de bron / quote not in the source")
+            from .ruleset import closest_passage
+
+            out.append(f"invariant {inv.id}: citaat staat niet in de bron / quote not in the source — "
+                       f"{closest_passage(ruleset, cite.quote)}")
         if not quote_in_source(cite.section, source):
             out.append(f"invariant {inv.id}: sectie '{cite.section}' staat niet in de bron / section not in the source")
     return out

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -110,6 +110,24 @@ class Source(_Strict):
     path: str  # relative to the rule set folder
 
 
+class Extraction(_Strict):
+    """How a PDF source became the text the rules quote (written by ``rules new``)."""
+
+    tool: str
+    version: str
+    date: dt.date
+    original: str  # the PDF, in bron/
+    pages: int
+
+
+class ChapterRange(_Strict):
+    """A decision chapter that runs from one heading up to (not including) another."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    start: str = Field(..., alias="from", min_length=1)
+    until: Optional[str] = None
+
+
 class RuleSetMeta(_Strict):
     """The header of a rule set (``ruleset.yaml``)."""
 
@@ -124,6 +142,9 @@ class RuleSetMeta(_Strict):
     vocabulary: Vocabulary = Field(default_factory=Vocabulary)
     steps: list[Step]
     outcome_texts: dict[str, Text] = Field(default_factory=dict)
+    # Chapters of the source whose every paragraph must be cited or deliberately not encoded (rules coverage).
+    decision_chapters: list[Union[str, ChapterRange]] = Field(default_factory=list)
+    extraction: Optional[Extraction] = None
 
     @field_validator("valid_until")
     @classmethod
@@ -167,6 +188,7 @@ class Rule:
     @property
     def column(self) -> int | None:
         return self.position[1] if self.position else None
+    page: int | None = None  # the page of the source its quote is on, when the source came from a PDF
 
     @property
     def id(self) -> str:
@@ -186,6 +208,7 @@ class RuleSet:
     rules: list[Rule]
     files: dict[str, bytes]  # file name -> content, for hashes
     problems: list[Problem] = field(default_factory=list)
+    not_encoded: list = field(default_factory=list)  # engine.notencoded.NotEncoded, from niet-gecodeerd.yaml
 
     @property
     def region(self) -> str:
@@ -292,6 +315,22 @@ def read_source(folder: Path, relative: str, shown: str = "ruleset.yaml", **wher
                       "sla het brondocument op als UTF-8 / save the source document as UTF-8")
     return text[1:] if text.startswith("\ufeff") else text
 
+    @cached_property
+    def document(self):
+        """The source as sections and paragraphs (engine.source.SourceDoc); every heading the rule set names is one."""
+        from .source import SourceDoc
+
+        known = [r.data.cite.section for r in self.rules] + [p.section for p in self.not_encoded]
+        known += [h for c in self.meta.decision_chapters for h in ((c,) if isinstance(c, str) else (c.start, c.until))
+                  if h]
+        return SourceDoc(self.source_text or "", tuple(known))
+
+    def page_of(self, cite: Citation) -> int | None:
+        """The page of the source a citation is on, when the source came from a PDF (page breaks kept)."""
+        if not self.source_text or "\f" not in self.source_text:
+            return None
+        return self.document.page_of(cite.quote, cite.section)
+
 
 def _at(doc: LoadedDocument, loc: tuple) -> dict[str, int | None]:
     """``line`` and ``column`` keywords of a Problem for a location in a document."""
@@ -317,7 +356,7 @@ def load_ruleset(folder: str | Path) -> RuleSet:
     seen: dict[str, str] = {}
     unloaded: set[str] = set()  # conclusions of rules that did not load: not reported again as undrawn
     for path in sorted(folder.glob("*.yaml")):
-        if path.name in ("ruleset.yaml", "invariants.yaml"):  # invariants: see engine/invariants.py
+        if path.name in ("ruleset.yaml", "invariants.yaml", "niet-gecodeerd.yaml"):  # read elsewhere
             continue
         rdoc = load_document(path, what="regelbestand")
         files[path.name] = rdoc.raw
@@ -362,12 +401,17 @@ def load_ruleset(folder: str | Path) -> RuleSet:
                 continue
             ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, loc=loc, doc=rdoc))
             problems.extend(_citation_problems(ruleset, data, rdoc, loc))
+    from .notencoded import load_not_encoded  # deliberately not encoded passages and decision chapters
+
+    problems.extend(load_not_encoded(ruleset))
     try:
         problems.extend(_stratify(ruleset, unloaded))
     except RuleError as exc:  # a cycle
         problems.extend(exc.problems)
     if problems:
         raise RuleError(problems)
+    for r in ruleset.rules:
+        r.page = ruleset.page_of(r.data.cite)
     return ruleset
 
 
@@ -388,9 +432,27 @@ def _citation_problems(ruleset: RuleSet, data: RuleData, doc: LoadedDocument, lo
         if normalise_text(getattr(data.cite, part)) not in normal:
             out.append(Problem(doc.name, f"regel {data.id}: {nl} staat niet in de bron / {en} is not in the source "
                                f"({data.cite.file})", field=join_loc(loc + ("cite", part)),
-                               suggestion="neem de tekst letterlijk over uit de bron / copy the text from the source",
+                               suggestion=closest_passage(ruleset, getattr(data.cite, part)),
                                **_at(doc, loc + ("cite", part))))
     return out
+
+
+def closest_passage(ruleset: RuleSet, quote: str) -> str:
+    """The suggestion for a quote that is not in the source: the source's sentence most like it."""
+    from .source import SourceDoc
+
+    plain = "neem de tekst letterlijk over uit de bron / copy the text from the source"
+    if not ruleset.source_text:
+        return plain
+    doc = ruleset.__dict__.get("_plain_document")
+    if doc is None:
+        doc = ruleset.__dict__["_plain_document"] = SourceDoc(ruleset.source_text)
+    passage = doc.closest(quote)
+    if passage is None:
+        return plain
+    text = passage.text if len(passage.text) <= 200 else passage.text[:197] + "…"
+    where = f"{ruleset.meta.source.file}:{passage.line}" + (f", p. {passage.page}" if passage.page else "")
+    return f"{plain}; dichtstbijzijnde passage / closest passage ({where}): \u201c{text}\u201d"
 
 
 def _normal_source(ruleset: RuleSet) -> str:

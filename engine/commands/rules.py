@@ -53,6 +53,62 @@ def diff(old_dir, new_dir, pattern, lang, output):
     write_output(render_text(result, lang), output)
 
 
+@rules.command("coverage")
+@region_options
+@date_option
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True)
+@click.option("--output", "-o", default=None, help="Schrijf naar dit bestand in plaats van naar het scherm.")
+@guarded
+def coverage(region, rules_dir, date_, fmt, output):
+    """Brontrouw: elke alinea van de bron als geciteerd, bewust niet gecodeerd of nog niet beoordeeld.
+
+    \b
+    Voorbeelden / examples:
+      regiotoets rules coverage --region foodvalley
+      regiotoets rules coverage --region foodvalley --format html -o brontrouw.html
+      regiotoets rules coverage --region foodvalley --format markdown -o docs/fidelity-foodvalley.md
+    """
+    from engine.coverage import render
+    from engine.registry import choose
+
+    ruleset = choose(region, parse_day(date_), rules_root(rules_dir))
+    write_output(render(ruleset, fmt), output)
+
+
+@rules.command("new")
+@click.argument("region")
+@click.option("--source", "source", required=True, type=click.Path(dir_okay=False),
+              help="De regiovisie: een PDF (wordt tekst, met paginanummers) of een tekstbestand.")
+@click.option("--valid-from", "valid_from", default=None, help="Geldig vanaf JJJJ-MM-DD (standaard: vandaag).")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+              help="Map met regelsets (standaard: rules/ of $REGIOTOETS_RULES).")
+@guarded
+def new(region, source, valid_from, rules_dir):
+    """Maak een nieuwe regelset-map aan: ruleset.yaml om in te vullen en de bron in bron/, zonder regels.
+
+    \b
+    Voorbeelden / examples:
+      regiotoets rules new mijn-regio --source regiovisie.pdf --valid-from 2026-01-01
+      regiotoets rules new foodvalley --source regiovisie-2026.pdf --valid-from 2026-01-01   (nieuwe versie)
+    """
+    from engine.scaffold import scaffold
+
+    import datetime as dt
+
+    from engine.commands.common import fail
+
+    day = None
+    if valid_from:
+        try:
+            day = dt.date.fromisoformat(valid_from)
+        except ValueError:
+            fail(f"--valid-from: '{valid_from}' is geen datum / is not a date (verwacht / expected: JJJJ-MM-DD)")
+    folder, notes = scaffold(region, source, day, rules_root(rules_dir))
+    click.echo(f"Regelset aangemaakt / rule set created: {folder}")
+    for line in notes:
+        click.echo(f"  {line}")
+
+
 def _scenario_files(pattern: str | None, region: str):
     """The proposals named by ``pattern``, or the shipped scenarios of the region."""
     import glob

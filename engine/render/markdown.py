@@ -10,7 +10,7 @@ from .escape import md_inline as _escape
 def _use(use: RuleUse, lang: str, cite: bool = True) -> list[str]:
     lines = [f"- **{_escape(use.title)}** ({use.rule}): {_escape(use.text)}"]
     if cite:
-        lines.append(f"  > \u201c{_escape(use.citation.quote)}\u201d — *{_escape(use.citation.section)}*, "
+        lines.append(f"  > \u201c{_escape(use.citation.quote)}\u201d — *{_escape(use.citation.place)}*, "
                      f"{use.citation.file}")
     return lines
 

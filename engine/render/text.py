@@ -23,7 +23,7 @@ def _wrap(text: str, indent: str = "  ", first: str | None = None) -> str:
 def _item(use: RuleUse, lang: str, cite: bool = True) -> list[str]:
     lines = [_wrap(use.text, "    ", f"  - [{use.rule}] ")]
     if cite:
-        lines.append(_wrap(f"{t('source', lang)}: \u201c{use.citation.quote}\u201d ({use.citation.section})", "      ",
+        lines.append(_wrap(f"{t('source', lang)}: \u201c{use.citation.quote}\u201d ({use.citation.place})", "      ",
                            "      "))
     return lines
 

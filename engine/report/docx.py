@@ -250,7 +250,7 @@ class Writer:
                 source.paragraph_format.left_indent = Mm(7)
                 source.paragraph_format.space_after = Pt(8)
                 _run(source, f"{self.report.t('cite_label')}: {self.report.source_title}, "
-                             f"{self.report.t('cite_section', section=use.citation.section)}", size=8.5, colour=MUTED)
+                             f"{self.report.t('cite_section', section=use.citation.place)}", size=8.5, colour=MUTED)
 
     def table(self, head, rows, widths=None):
         return _table(self.document, head, rows, widths, style=self.table_style)

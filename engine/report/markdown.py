@@ -23,7 +23,7 @@ def _uses(report: Report, uses: list[RuleUse], cite: bool = True) -> list[str]:
     for i, use in enumerate(uses, start=1):
         out.append(f"{i}. **{md(lead(use.title))}** {md(use.text)} `{use.rule}`")
         if cite:
-            source = report.t("cite_section", section=use.citation.section)
+            source = report.t("cite_section", section=use.citation.place)
             out.append(f"   > \u201c{md(use.citation.quote)}\u201d  ")
             out.append(f"   > \u2014 *{md(report.source_title)}, {md(source)}*")
         out.append("")
