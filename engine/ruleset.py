@@ -266,6 +266,22 @@ class RuleSet:
         """The source document's text; a rule set loaded by :func:`load_ruleset` has always checked it."""
         return read_source(self.folder, self.meta.source.path)
 
+    @cached_property
+    def document(self):
+        """The source as sections and paragraphs (engine.source.SourceDoc); every heading the rule set names is one."""
+        from .source import SourceDoc
+
+        known = [r.data.cite.section for r in self.rules] + [p.section for p in self.not_encoded]
+        known += [h for c in self.meta.decision_chapters for h in ((c,) if isinstance(c, str) else (c.start, c.until))
+                  if h]
+        return SourceDoc(self.source_text or "", tuple(known))
+
+    def page_of(self, cite: Citation) -> int | None:
+        """The page of the source a citation is on, when the source came from a PDF (page breaks kept)."""
+        if not self.source_text or "\f" not in self.source_text:
+            return None
+        return self.document.page_of(cite.quote, cite.section)
+
 
 SOURCE_MAX_BYTES = 4 * 1024 * 1024  # a regiovisie as text is some tens of kilobytes
 
@@ -314,23 +330,6 @@ def read_source(folder: Path, relative: str, shown: str = "ruleset.yaml", **wher
                       f"text (byte 0x{raw[exc.start]:02x} op positie / at offset {exc.start})",
                       "sla het brondocument op als UTF-8 / save the source document as UTF-8")
     return text[1:] if text.startswith("\ufeff") else text
-
-    @cached_property
-    def document(self):
-        """The source as sections and paragraphs (engine.source.SourceDoc); every heading the rule set names is one."""
-        from .source import SourceDoc
-
-        known = [r.data.cite.section for r in self.rules] + [p.section for p in self.not_encoded]
-        known += [h for c in self.meta.decision_chapters for h in ((c,) if isinstance(c, str) else (c.start, c.until))
-                  if h]
-        return SourceDoc(self.source_text or "", tuple(known))
-
-    def page_of(self, cite: Citation) -> int | None:
-        """The page of the source a citation is on, when the source came from a PDF (page breaks kept)."""
-        if not self.source_text or "\f" not in self.source_text:
-            return None
-        return self.document.page_of(cite.quote, cite.section)
-
 
 def _at(doc: LoadedDocument, loc: tuple) -> dict[str, int | None]:
     """``line`` and ``column`` keywords of a Problem for a location in a document."""
