@@ -275,9 +275,10 @@ def provenance(entry: dict[str, Any], lang: str) -> str | None:
     """Who gave a judgement, when and on what evidence, as one short phrase; None when nothing is said."""
     by, on, evidence = entry.get("judged_by"), entry.get("judged_on"), entry.get("evidence")
     parts = []
-    if by or on:
-        who = ", ".join(x for x in (by, long_date(on, lang) if on else None) if x)
-        parts.append(t("judged", lang, who=who))
+    if by:
+        parts.append(t("judged_by", lang, who=by) + (" " + t("judged_on", lang, day=long_date(on, lang)) if on else ""))
+    elif on:
+        parts.append(t("judged_when", lang, day=long_date(on, lang)))
     if evidence:
         parts.append(t("evidence", lang, what=str(evidence).rstrip(".")))
     return "; ".join(parts) if parts else None

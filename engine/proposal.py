@@ -110,8 +110,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100  # a proposal date outside these years is a t
 
 def _plausible_date(value: dt.date) -> dt.date:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(f"datum niet aannemelijk / implausible date (verwacht / expected: een datum tussen / a date "
-                         f"between {FIRST_YEAR} en / and {LAST_YEAR})")
+        raise ValueError(f"datum niet aannemelijk / implausible date (verwacht / expected: een datum van {FIRST_YEAR} "
+                         f"t/m {LAST_YEAR} / a date from {FIRST_YEAR} to {LAST_YEAR})")
     return value
 
 

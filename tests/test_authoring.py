@@ -132,5 +132,5 @@ def test_a_quote_not_in_the_pdf_names_the_closest_passage(worked_example, tmp_pa
     assert result.returncode == 2
     line = result.stderr.strip()
     assert line.startswith(f"{root}/voorbeeldland/10-afweging.yaml:") or "10-afweging.yaml:" in line
-    assert "closest passage" in line and "p. 2" in line and "Zonder voldoende capaciteit doen wij niet mee." in line
+    assert "dichtstbijzijnde passage" in line and "p. 2" in line and "Zonder voldoende capaciteit doen wij niet mee." in line
     assert "Traceback" not in result.stderr

@@ -39,7 +39,7 @@ def test_validity_warning_after_the_vision_expired():
     result = run_cli("evaluate", SCENARIO, "--date", "2026-11-23")
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
-    assert "Let op: de regelset 'Jeugdhulpregio FoodValley' (versie 2021.1) is geldig tot en met 2025-12-31" in text
+    assert "Let op: de regelset 'Jeugdhulpregio FoodValley' (versie 2021.2) is geldig tot en met 2025-12-31" in text
     assert "de toetsdatum 2026-11-23 valt daarbuiten" in text
     inside = run_cli("evaluate", SCENARIO, "--date", "2025-06-01")
     assert "Let op" not in inside.stdout

@@ -167,9 +167,9 @@ def test_html_is_one_page_and_escapes_the_source(tmp_path):
 
 @pytest.mark.parametrize("entry, message, line", [
     ('    passages:\n      - section: "Afweging"\n        quote: "Over geld besluit het college."\n'
-     '        reason: {nl: a, en: b}\n', "the quote is not in the source", 3),
+     '        reason: {nl: a, en: b}\n', "het citaat staat niet in de bron", 3),
     ('    passages:\n      - section: "Afweeging"\n        quote: "Over geld besluit de raad."\n'
-     '        reason: {nl: a, en: b}\n', "unknown section", 2),
+     '        reason: {nl: a, en: b}\n', "onbekende sectie", 2),
     ('    passages:\n      - section: "Afweging"\n        quote: "Over geld besluit de raad."\n', "reason", 2),
 ])
 def test_not_encoded_file_errors_are_located(tmp_path, entry, message, line):
@@ -188,7 +188,7 @@ def test_an_unknown_decision_chapter_is_located(tmp_path):
     make(tmp_path, decision='"Afwegingen en zo"')
     with pytest.raises(RuleError) as err:
         load_ruleset(tmp_path / "rules" / "proef")
-    assert "ruleset.yaml:10:" in err.value.render() and "unknown chapter" in err.value.render()
+    assert "ruleset.yaml:10:" in err.value.render() and "onbekend hoofdstuk" in err.value.render()
 
 
 def test_a_chapter_range(tmp_path):
@@ -214,17 +214,17 @@ def test_rules_new_from_text_and_never_over_an_existing_folder(tmp_path):
     assert second.returncode == 0 and (root / "proef-2030-01-01" / "ruleset.yaml").is_file()
     before = (root / "proef-2030-01-01" / "ruleset.yaml").read_bytes()
     again = run_cli("rules", "new", "proef", "--source", str(src), "--valid-from", "2030-01-01", "--rules", str(root))
-    assert again.returncode == 2 and "nothing is overwritten" in again.stderr
+    assert again.returncode == 2 and "er wordt niets overschreven" in again.stderr
     assert (root / "proef-2030-01-01" / "ruleset.yaml").read_bytes() == before
     assert sorted(p.name for p in root.iterdir()) == ["proef", "proef-2030-01-01"]  # no temporary folder left
 
 
 @pytest.mark.parametrize("args, message", [
-    (["Proef!", "--source", "{src}"], "not a valid region name"),
-    (["proef", "--source", "{missing}"], "not a regular file"),
-    (["proef", "--source", "{binary}"], "neither a PDF nor UTF-8 text"),
-    (["proef", "--source", "{broken_pdf}"], "not a readable PDF"),
-    (["proef", "--source", "{src}", "--valid-from", "1 januari"], "is not a date"),
+    (["Proef!", "--source", "{src}"], "geen geldige regionaam"),
+    (["proef", "--source", "{missing}"], "bron is geen bestand"),
+    (["proef", "--source", "{binary}"], "geen PDF en geen UTF-8-tekst"),
+    (["proef", "--source", "{broken_pdf}"], "geen leesbare PDF"),
+    (["proef", "--source", "{src}", "--valid-from", "1 januari"], "is geen datum"),
 ])
 def test_rules_new_refuses_bad_input(tmp_path, args, message):
     (tmp_path / "rules").mkdir()

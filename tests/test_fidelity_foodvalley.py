@@ -185,7 +185,7 @@ def test_unsubstantiated_decisive_judgement_is_named(foodvalley):
     advice = advise(foodvalley, with_reason)
     assert advice.unsubstantiated == []
     grounds = next(u for u in advice.reasons if u.rule == "FV-GRO-01")
-    assert "Werkgroep jeugd, 4 maart 2025" in grounds.text and "Verslag werkgroep" in grounds.text
+    assert "oordeel van Werkgroep jeugd op 4 maart 2025" in grounds.text and "Verslag werkgroep" in grounds.text
 
 
 def test_continuing_arrangement_is_not_called_new(foodvalley):
