@@ -477,8 +477,14 @@ def fact_parts(cond: C.Condition) -> list[C.Condition]:
 def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
     entries: list[tuple[Label, C.Condition]] = []
     base, derived_findings, advice_only = set(), set(), []
+    read = {name for r in ruleset.rules for name in C.conclusion_names(r.condition)}
     for rule in ruleset.rules:
         cond, then = rule.condition, rule.then
+        if then.finding and then.finding not in read and not then.outcome:
+            # A conclusion no rule reads cannot change the outcome: the rule only adds to the advice.
+            if not C.conclusion_names(cond):
+                advice_only.append(rule.id)
+            continue
         if not C.conclusion_names(cond):
             if then.finding:
                 entries.append((("finding", then.finding), cond))
