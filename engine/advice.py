@@ -16,6 +16,7 @@ from pydantic import BaseModel, model_serializer
 from . import __version__
 from . import conditions as C
 from . import memo
+from .errors import EngineError
 from .evaluate import Evaluator, Trace, single_outcome
 from .i18n import OUTCOME_LABELS, SECTION_LABELS, euro, long_date, number, t, value_label
 from .ruleset import Rule, RuleSet
@@ -596,7 +597,10 @@ def with_answers(evaluator: Evaluator, trace: Trace, missing: list[MissingFact],
                     continue
                 varied = dict(facts)
                 varied[m.fact] = value
-                got = single_outcome(evaluator, evaluator.evaluate(varied))
+                try:
+                    got = single_outcome(evaluator, evaluator.evaluate(varied))
+                except EngineError:  # a rule set without exactly one outcome there: check reports it
+                    return missing
                 answers.append(AnswerOutcome(value=value, label=value_label(value, lang), outcome=got,
                                              outcome_label=OUTCOME_LABELS[got][lang]))
         out.append(m.model_copy(update={"answers": answers}))

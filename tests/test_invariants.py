@@ -129,8 +129,9 @@ def test_invariant_holds_for_foodvalley(foodvalley, inv_id):
 
 def test_every_invariant_cites_the_source(foodvalley):
     invariants = load_invariants(foodvalley)
-    assert {i.kind for i in invariants.invariants} == {"one_outcome", "outcome_bound", "monotone",
-                                                       "unknown_not_rewarded", "reasons_cited", "deterministic"}
+    assert {i.kind for i in invariants.invariants} == {"one_outcome", "outcome_bound", "monotone", "no_effect",
+                                                       "unknown_not_rewarded", "unknown_not_penalised",
+                                                       "reasons_cited", "deterministic"}
     for inv in invariants.invariants:
         assert quote_in_source(inv.data.cite.quote, foodvalley.source_text), inv.id
         assert quote_in_source(inv.data.cite.section, foodvalley.source_text), inv.id
