@@ -101,9 +101,9 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
 
     day = parse_day(date_)
     protect_inputs(proposals)
-    fmt = format_for(fmt, output, ADVICE_FORMATS, "text", folder=is_folder_target(output))
-    if not is_folder_target(output) and (fmt not in ("html", "docx") or len(proposals) == 1):
+    if not is_folder_target(output):
         check_target(output)  # before any work: a device, symlink or input is refused, not replaced
+    fmt = format_for(fmt, output, ADVICE_FORMATS, "text", folder=is_folder_target(output))
     if fmt in ("html", "docx"):
         from engine.commands.report import write_reports
         write_reports(list(proposals), fmt=fmt, output=output, lang=lang, day=day, region=region,

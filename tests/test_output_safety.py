@@ -19,6 +19,12 @@ from pathlib import Path
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """These cases check the English wording of each message (Dutch is the default and is checked elsewhere)."""
+    monkeypatch.setenv("REGIOTOETS_LANG", "en")
+
 from conftest import SCENARIOS, run_cli
 
 DAY = "2025-06-01"
@@ -131,7 +137,7 @@ def test_a_full_disk_on_stdout_is_a_message(work, args):
     with open("/dev/full", "w") as full:
         result = _cli(*args, cwd=work, stdout=full, stderr=-1)
     assert result.returncode == 2, result.stderr
-    assert "stdout: kan niet schrijven / cannot write (No space left on device)" in result.stderr
+    assert "stdout: cannot write (No space left on device)" in result.stderr
     assert "Exception ignored" not in result.stderr
 
 
@@ -139,7 +145,7 @@ def test_a_full_disk_on_stdout_is_a_message(work, args):
 def test_a_closed_stdout_is_a_message(work, args):
     result = _cli(*args, cwd=work, stdout=None, stderr=-1, preexec_fn=lambda: os.close(1))
     assert result.returncode == 2, result.stderr
-    assert "stdout: kan niet schrijven / cannot write" in result.stderr
+    assert "stdout: cannot write" in result.stderr
 
 
 # --- inputs that are not files -----------------------------------------------------------------------------
@@ -148,7 +154,7 @@ def test_a_fifo_among_the_inputs_is_refused_and_the_batch_goes_on(work):
     os.mkfifo(work / "pijp.yaml")
     result = _cli("evaluate", "pijp.yaml", "p.yaml", "-o", "uit/", cwd=work)
     assert result.returncode == 2, result.stderr
-    assert "pijp.yaml: geen gewoon bestand" in result.stderr and "not a regular file" in result.stderr
+    assert "pijp.yaml: not a regular file" in result.stderr and "not a regular file" in result.stderr
     assert sorted(p.name for p in (work / "uit").iterdir()) == ["p.txt"]
 
 

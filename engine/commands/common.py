@@ -137,7 +137,31 @@ def say(text: str) -> None:
     from engine.render.escape import message_text
 
     lang = message_language()
-    click.echo(message_text("\n".join(one_language(line, lang) for line in text.split("\n"))), err=True)
+    click.echo(message_text("\n".join(_one_language(line, lang) for line in text.split("\n"))), err=True)
+
+
+def _one_language(line: str, lang: str) -> str:
+    """A message line in the language of the messages. A line written as 'problem / problem — hint / hint' (the
+    output and input checks) is cut at its pairs; other lines go through :func:`engine.errors.one_language`."""
+    from engine.errors import one_language
+
+    parts = line.split(" — ")
+    if all(p.count(" / ") == 1 for p in parts[1:]) and parts[0].count(" / ") == 1 and ": " in parts[0]:
+        head, _, rest = parts[0].partition(": ")
+        if rest.count(" / ") == 1:
+            pick = 1 if lang == "en" else 0
+            return " — ".join([f"{head}: {rest.split(' / ')[pick]}"] + [p.split(" / ")[pick] for p in parts[1:]])
+    return one_language(line, lang)
+
+
+def _given(name: str) -> bool:
+    """Whether an option was given (on the command line or by its variable), not just left at its default: a default
+    --lang must not hide an English locale from the messages."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return True
+    source = ctx.get_parameter_source(name)
+    return source is not None and source != click.core.ParameterSource.DEFAULT
 
 
 def guarded(func: Callable) -> Callable:
@@ -150,7 +174,7 @@ def guarded(func: Callable) -> Callable:
         from engine.errors import LANG_VARIABLE
 
         before = os.environ.get(LANG_VARIABLE)
-        if kwargs.get("lang") in ("nl", "en"):
+        if kwargs.get("lang") in ("nl", "en") and _given("lang"):
             os.environ[LANG_VARIABLE] = kwargs["lang"]  # messages follow --lang, also in worker processes
         with _signal_handlers(), _restored(LANG_VARIABLE, before):
             try:

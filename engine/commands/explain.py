@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import (LANGS, date_option, format_for, guarded, load_all, parse_day, region_options, rules_root,
+from .common import (LANGS, check_target, date_option, format_for, protect_inputs, guarded, load_all, parse_day, region_options, rules_root,
                      warn_validity, write_output)
 
 FORMATS = ("text", "markdown", "json")
@@ -28,6 +28,8 @@ def explain(proposal, region, rules_dir, date_, lang, fmt, output, detail):
     from engine.explain import (explain_loaded, render_compact, render_json, render_markdown,
                                 render_markdown_compact, render_text)
 
+    protect_inputs([proposal])
+    check_target(output)  # an input, device or symlink is refused before the extension is looked at
     fmt = format_for(fmt, output, FORMATS, "text")
     day = parse_day(date_)
     (loaded,) = load_all([proposal], region, day, rules_root(rules_dir))

@@ -102,6 +102,9 @@ def report(proposals, region, rules_dir, date_, lang, fmt, output, jobs, templat
     """
     from engine.report.house import load_house_style
 
+    protect_inputs(proposals)
+    if not _is_directory_target(output, len(proposals)):
+        check_target(output)  # an input, device or symlink is refused before the extension is looked at
     fmt = format_for(fmt, output, FORMATS, "html", folder=_is_directory_target(output, len(proposals)))
     day = parse_day(date_)
     house = load_house_style(template, logo, stylesheet)
