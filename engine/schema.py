@@ -117,6 +117,10 @@ def _node(tp: Any, meta: list[Any], min_length: int = 0, ge: Any = None) -> dict
     if origin is Literal:
         values = typing.get_args(tp)
         if all(isinstance(v, str) for v in values):
+            if P._overall_fit in funcs:  # an overall judgement: 'supports' and 'neutral' both mean in line
+                aliases = {k: ("in_line" if v in ("supports", "neutral") else v) for k, v in P._ALIASES.items()}
+                aliases.update({"supports": "in_line", "neutral": "in_line"})
+                return _answer_schema(values, aliases, none_to=P.UNKNOWN, booleans=True)
             if P._organisation_kind in funcs:
                 return _answer_schema(values, P._ORGANISATION_ALIASES, none_to="other", booleans=False)
             if P._normalise in funcs:

@@ -56,12 +56,16 @@ def two_versions(tmp_path):
     root = tmp_path / "rules"
     shutil.copytree(RULES / "midden-limburg", root / "ml-2013")
     shutil.copytree(RULES / "midden-limburg", root / "ml-2016")
+    # The shipped visienota names no end date; in this folder a successor replaces it from 2016 on.
+    old = root / "ml-2013" / "ruleset.yaml"
+    old.write_text(old.read_text(encoding="utf-8").replace("valid_from: 2013-09-01",
+                                                           "valid_from: 2013-09-01\nvalid_until: 2015-12-31"),
+                   encoding="utf-8")
     head = root / "ml-2016" / "ruleset.yaml"
     text = head.read_text(encoding="utf-8")
     text = (text.replace("id: midden-limburg-visienota", "id: midden-limburg-beleidsplan")
-                .replace('version: "2013.1"', 'version: "2016.1"')
-                .replace("valid_from: 2013-09-01", "valid_from: 2016-01-01")
-                .replace("valid_until: 2015-12-31", "valid_until: 2019-12-31"))
+                .replace('version: "2013.2"', 'version: "2016.1"')
+                .replace("valid_from: 2013-09-01", "valid_from: 2016-01-01\nvalid_until: 2019-12-31"))
     head.write_text(text, encoding="utf-8")
     return root
 

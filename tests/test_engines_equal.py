@@ -77,6 +77,10 @@ def test_engines_agree_on_generated_proposals(folder):
     @SETTINGS
     @given(facts_strategy(ruleset), st.fixed_dictionaries({p: number for p in numbers}))
     def prop(facts, amounts):
+        for path, amount in amounts.items():  # an amount has the sign of its effect, as the proposal model requires
+            effect = facts.get(path.rsplit(".", 1)[0] + ".effect")
+            if amount and effect == "worse":
+                amounts[path] = -amount
         facts = {**facts, **amounts}
         assert python.evaluate(facts) == durable.evaluate(facts)
         assert _advice_json(ruleset, facts, PYTHON) == _advice_json(ruleset, facts, DURABLE)

@@ -10,7 +10,7 @@ def test_regions_lists_both_rule_sets_with_source_version_and_validity():
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "foodvalley-regiovisie" in out and "004_af38ee388a5c8a6b.txt" in out and "2025-12-31" in out
-    assert "midden-limburg-visienota" in out and "2013.1" in out and "2013-09-01 – 2015-12-31" in out
+    assert "midden-limburg-visienota" in out and "2013.2" in out and "2013-09-01 – …" in out
     assert "002_3e7312ca97d5d6ed.txt" in out
 
 

@@ -65,8 +65,11 @@ def test_every_midden_limburg_rule_cites_its_section():
         assert rule.data.title.nl and rule.data.title.en and rule.data.explain.en
 
 
-def test_declined_partner_is_named_in_the_advice():
+def test_a_partner_failing_a_factor_is_weighed_not_declined():
+    """5.4: municipalities weigh the three factors; a failed factor is a condition to weigh, never a decline."""
     path = FOLDER / "dagbehandeling-nieuwe-aanbieder.yaml"
     advice = advise_file(path, day=proposal_day(path))
-    partner = next(u for u in advice.reasons if u.rule == "ML-PAR-02")
+    partner = next(u for u in advice.trace if u.rule == "ML-PAR-02")
+    assert partner.role == "condition"
+    assert advice.reasons[0].rule != "ML-PAR-02"
     assert "bereid mee te bewegen in de transformatie: nee" in partner.text

@@ -29,13 +29,13 @@ def test_diff_lists_changes_and_the_advices_that_move(tmp_path):
     # New version: a partner that is not a current partner is no longer acceptable (ML-PAR-05 becomes a decline
     # reason), one rule is removed and a title changes.
     partners = (new_dir / "40-partners.yaml").read_text(encoding="utf-8")
-    partners = partners.replace("    then: {role: caveat}\n", "    then: {finding: partner_voldoet_niet}\n")
+    partners = partners.replace("    then: {role: caveat}\n", "    then: {finding: geen_doel}\n")
     (new_dir / "40-partners.yaml").write_text(partners, encoding="utf-8")
     steering = (new_dir / "50-aansturing.yaml").read_text(encoding="utf-8")
     start = steering.index("  - id: ML-STU-02")
     end = steering.index("  - id: ML-STU-03")
     (new_dir / "50-aansturing.yaml").write_text(steering[:start] + steering[end:], encoding="utf-8")
-    head = (new_dir / "ruleset.yaml").read_text(encoding="utf-8").replace('version: "2013.1"', 'version: "2014.1"')
+    head = (new_dir / "ruleset.yaml").read_text(encoding="utf-8").replace('version: "2013.2"', 'version: "2014.1"')
     (new_dir / "ruleset.yaml").write_text(head, encoding="utf-8")
 
     scenario = tmp_path / "nieuwe-partner.yaml"

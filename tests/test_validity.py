@@ -14,8 +14,8 @@ SCENARIO = SCENARIOS / "midden-limburg" / "jeugdzorgplus-limburg.yaml"
 
 
 @pytest.mark.parametrize("day, rule_set, version", [
-    (dt.date(2014, 6, 1), "midden-limburg-visienota", "2013.1"),
-    (dt.date(2015, 12, 31), "midden-limburg-visienota", "2013.1"),
+    (dt.date(2014, 6, 1), "midden-limburg-visienota", "2013.2"),
+    (dt.date(2015, 12, 31), "midden-limburg-visienota", "2013.2"),
     (dt.date(2016, 1, 1), "midden-limburg-beleidsplan", "2016.1"),
     (dt.date(2018, 3, 1), "midden-limburg-beleidsplan", "2016.1"),
 ])
@@ -33,7 +33,7 @@ def test_the_report_states_which_version(two_versions):
     result = run_cli("evaluate", str(SCENARIO), "--rules", str(two_versions), "--date", "2014-05-01", "--format", "json")
     advice = json.loads(result.stdout)
     advice = advice[0] if isinstance(advice, list) else advice
-    assert advice["ruleset"]["version"] == "2013.1"
+    assert advice["ruleset"]["version"] == "2013.2"
 
 
 def test_past_every_version_the_nearest_is_used_with_a_warning(two_versions):
@@ -43,11 +43,11 @@ def test_past_every_version_the_nearest_is_used_with_a_warning(two_versions):
 
 
 def test_date_past_validity_gives_a_prominent_warning_in_text_output():
-    result = run_cli("evaluate", str(SCENARIO), "--date", "2020-02-01")
+    result = run_cli("evaluate", str(SCENARIOS / "foodvalley" / "expertisecentrum.yaml"), "--date", "2026-02-01")
     assert result.returncode == 0, result.stderr
     warning = [line for line in result.stdout.splitlines() if line.startswith("! ")]
     assert warning and "Let op" in warning[0]
-    assert "2015-12-31" in result.stdout and "2020-02-01" in result.stdout
+    assert "2025-12-31" in result.stdout and "2026-02-01" in result.stdout
     # the warning comes before the outcome
     assert result.stdout.index("Let op") < result.stdout.index("UITKOMST")
 
