@@ -275,7 +275,7 @@ class FinancialEffect(Judgement):
         word = ("nadelig (worse) is een negatief bedrag / a disadvantage is a negative amount" if effect == "worse"
                 else "voordelig (better) is een positief bedrag / an advantage is a positive amount")
         raise ValueError(f"het bedrag past niet bij het effect / the amount contradicts the effect: {word} — "
-                         f"bedoelde u / did you mean amount_eur: {shown}?")
+                         f"bedoelde u 'amount_eur: {shown}'? / did you mean 'amount_eur: {shown}'?")
 
 
 EffectEntry = Annotated[FinancialEffect, _shorthand("effect")]
