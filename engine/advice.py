@@ -14,7 +14,6 @@ from typing import Any, Callable, Iterable, Optional
 from pydantic import BaseModel, model_serializer
 
 from . import __version__
-from . import conditions as C
 from . import memo
 from .errors import EngineError
 from .evaluate import Evaluator, Trace, single_outcome

@@ -358,12 +358,10 @@ UNKNOWN_VALUE = "unknown"
 
 
 def _lookup(data: dict[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
+    """A value at a dotted path of nested proposal data (None when a section is missing)."""
+    from engine.advice import _lookup as lookup
+
+    return lookup(data, path)
 
 
 def _explain(ruleset: Any, path: str, lang: str) -> None:
@@ -375,7 +373,6 @@ def _explain(ruleset: Any, path: str, lang: str) -> None:
 
 def _ask_detail(ruleset: Any, data: dict[str, Any], detail: Any, lang: str) -> dict[str, Any]:
     """Ask one detail a rule shows (a reason, an amount); empty skips it."""
-    from engine.whatif import apply_to_data
 
     leaf = detail.path.rsplit(".", 1)[1]
     label = MORE[lang].get(leaf, leaf)
