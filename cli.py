@@ -17,7 +17,7 @@ import click
 from engine.commands.common import (EXIT_CODES, LANGS, check_target, date_option, fail, format_for, guarded,
                                     load_all, parse_day, protect_inputs, region_options, rules_root, say,
                                     warn_validity, write_output)
-from engine.render.escape import message_text
+from engine.common.escape import message_text
 
 ADVICE_FORMATS = ("text", "markdown", "json", "html", "docx")
 
@@ -164,7 +164,7 @@ def validate(proposals, region, rules_dir, date_):
     20.000 tekens, gehele getallen tot 100 cijfers; één YAML-document per bestand.
     """
     loaded = load_all(proposals, region, parse_day(date_), rules_root(rules_dir))
-    from engine.errors import message_language
+    from engine.common.errors import message_language
 
     valid = "valid proposal" if message_language() == "en" else "geldig voorstel"
     for lp in loaded:
@@ -187,9 +187,9 @@ def schema(region, rules_dir, date_, output):
     import json
     from pathlib import Path
 
-    from engine.i18n import ui_lang
-    from engine.registry import choose, regions
-    from engine.schema import proposal_schema
+    from engine.common.i18n import ui_lang
+    from engine.rulebase.registry import choose, regions
+    from engine.rulebase.schema import proposal_schema
 
     day, root = parse_day(date_), rules_root(rules_dir)
     names = [region] if region else regions(root)

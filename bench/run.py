@@ -185,7 +185,7 @@ def commands(runs: int, batch: int, folder: Path, worst_whatif: str | None, work
     out: dict[str, Any] = {"check": {}, "batch": {}}
     with tempfile.TemporaryDirectory(prefix="regiotoets-pyc-") as cache:
         env = _installed_env(cache)
-        from engine.registry import regions
+        from engine.rulebase.registry import regions
 
         for name in regions():
             out["check"][name] = _median_runs(exe + ["check", "--region", name, "--date", DAY], runs, env)

@@ -25,7 +25,7 @@ DAY = dt.date(2025, 6, 1)  # the evaluation date of every measurement, so runs a
 
 
 def _regions() -> list[Any]:
-    from engine.registry import choose, regions
+    from engine.rulebase.registry import choose, regions
 
     return [choose(name, DAY) for name in regions()]
 
@@ -68,9 +68,10 @@ def proposal_files(folder: str | Path) -> list[Path]:
 
 def throughput(params: dict[str, Any]) -> dict[str, Any]:
     """Proposals per second through the CLI's pipeline (load, validate, evaluate, advice), then the engine alone."""
-    from engine.facts import flatten
-    from engine.pipeline import advise_loaded, evaluator_for
-    from engine.validate import load_proposal
+    from engine.reading.facts import flatten
+    from engine.advising.pipeline import advise_loaded
+    from engine.deciding.engines import evaluator_for
+    from engine.deciding.validate import load_proposal
 
     files = proposal_files(params["folder"])[: params["count"]]
     outcomes: dict[str, int] = {}
@@ -106,11 +107,11 @@ def throughput(params: dict[str, Any]) -> dict[str, Any]:
 
 def _breakdown(files: list[Path]) -> dict[str, float]:
     """Microseconds per proposal for each step of the pipeline (rule sets already loaded)."""
-    from engine.advice import build_advice
-    from engine.facts import flatten
-    from engine.pipeline import evaluator_for
-    from engine.validate import validate_document
-    from engine.yamlio import load_document
+    from engine.advising.advice import build_advice
+    from engine.reading.facts import flatten
+    from engine.deciding.engines import evaluator_for
+    from engine.deciding.validate import validate_document
+    from engine.reading.yamlio import load_document
 
     if not files:
         return {}
@@ -149,21 +150,21 @@ class RawRules:
     ``reuse``, retract the facts and keep the session (what the backend
     does). No fact building, per-stratum trimming or trace. Like the backend
     it needs a rule that matches every fact: deleting a session none of
-    whose facts matched can abort the process (see ``engine/backend.py``).
+    whose facts matched can abort the process (see ``engine/deciding/backend.py``).
     """
 
     _names = iter(range(1, 1 << 30))
 
     @staticmethod
     def conclusion_attrs(ruleset: Any) -> set[str]:
-        from engine.compiler import conclusion_attr
+        from engine.deciding.compiler import conclusion_attr
 
         return {conclusion_attr(r.then.finding) for r in ruleset.rules if r.then.finding}
 
     def __init__(self, ruleset: Any, reuse: bool = False):
         import durable_rules_engine
 
-        from engine.compiler import conclusion_attr, rule_definition
+        from engine.deciding.compiler import conclusion_attr, rule_definition
 
         self.e = durable_rules_engine
         defs, self.finding, stages = {}, {}, set()
@@ -232,7 +233,7 @@ class RawRules:
 
 def _engine_facts(ruleset: Any, proposals: list[Any]) -> tuple[list[dict], list[dict]]:
     """Per proposal: the engine's facts (paths) and the raw facts (attribute names, unknown numbers left out)."""
-    from engine.facts import attr_name, flatten
+    from engine.reading.facts import attr_name, flatten
 
     facts = [flatten(p, ruleset.facts) for p in proposals]
     raw = [{attr_name(k): v for k, v in f.items() if v is not None} for f in facts]
@@ -263,9 +264,9 @@ def _compare(ruleset: Any, proposals: list[Any], repeat: int) -> dict[str, Any]:
 
     ``engine_us`` is the default engine (durable_rules where it imports), ``python_us`` the plain-Python
     engine; both must fire the same rules on every proposal."""
-    from engine.backend import PYTHON, durable_available
-    from engine.facts import flatten
-    from engine.pipeline import evaluator_for
+    from engine.deciding.backend import PYTHON, durable_available
+    from engine.reading.facts import flatten
+    from engine.deciding.engines import evaluator_for
 
     evaluator = evaluator_for(ruleset)
     python = evaluator_for(ruleset, PYTHON)
@@ -324,13 +325,13 @@ def overhead_host(params: dict[str, Any]) -> dict[str, Any]:
     delete_state. The Host's timer threads run beside the measurement, as
     they do for any Host user.
     """
-    from engine.backend import durable_available
+    from engine.deciding.backend import durable_available
 
     if not durable_available():
         return {"skipped": "durable_rules is hier niet beschikbaar / not available here", "regions": {}}
     from durable.engine import Host
 
-    from engine.compiler import conclusion_attr, rule_definition
+    from engine.deciding.compiler import conclusion_attr, rule_definition
 
     host = Host()
     out = {}
@@ -372,8 +373,8 @@ def overhead_host(params: dict[str, Any]) -> dict[str, Any]:
 def rules_scaling(params: dict[str, Any]) -> dict[str, Any]:
     """Load, compile and evaluate synthetic rule sets of several sizes."""
     from bench.synthetic import write_ruleset
-    from engine.pipeline import evaluator_for
-    from engine.ruleset import load_ruleset
+    from engine.deciding.engines import evaluator_for
+    from engine.rulebase.ruleset import load_ruleset
 
     out = {}
     with tempfile.TemporaryDirectory(prefix="regiotoets-bench-") as tmp:
@@ -402,9 +403,9 @@ def batches(params: dict[str, Any]) -> dict[str, Any]:
     pass under new file names), parsed by the loader the CLI uses; every
     evaluation validates, evaluates and builds the advice.
     """
-    from engine.pipeline import advise_loaded
-    from engine.validate import validate_document
-    from engine.yamlio import parse_document
+    from engine.advising.pipeline import advise_loaded
+    from engine.deciding.validate import validate_document
+    from engine.reading.yamlio import parse_document
 
     files = proposal_files(params["folder"])[: params["pool"]]
     texts = [(p.suffix, p.read_bytes()) for p in files]
@@ -442,11 +443,11 @@ def interactive(params: dict[str, Any]) -> dict[str, Any]:
     then timed as a whole command by the runner. Interview: a whole interview replayed per scenario (each
     next question answered with the scenario's own value), the time of every next question.
     """
-    from engine.facts import flatten
-    from engine.interview import QuestionEngine
-    from engine.pipeline import search_evaluator
-    from engine.validate import load_proposal
-    from engine.whatif import minimal_changes
+    from engine.reading.facts import flatten
+    from engine.advising.interview import QuestionEngine
+    from engine.deciding.engines import search_evaluator
+    from engine.deciding.validate import load_proposal
+    from engine.advising.whatif import minimal_changes
 
     root = Path(__file__).resolve().parent.parent
     whatif: dict[str, float] = {}

@@ -25,7 +25,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from engine.facts import FactSpec
+from engine.reading.facts import FactSpec
 
 RULES_PER_FILE = 250
 
@@ -90,7 +90,7 @@ def _rule(i: int, when: dict[str, Any], finding: str | None) -> dict[str, Any]:
 
 def write_ruleset(folder: Path, rules: int, *, seed: int = 11, region: str = "synthetisch") -> Path:
     """Write a rule-set folder with ``rules`` rules; returns the folder."""
-    from engine.ruleset import RuleSet, RuleSetMeta
+    from engine.rulebase.ruleset import RuleSet, RuleSetMeta
 
     rnd = random.Random(seed + rules)
     folder.mkdir(parents=True, exist_ok=True)

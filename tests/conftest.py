@@ -45,7 +45,7 @@ def proposal(**facts: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def foodvalley():
-    from engine.registry import choose
+    from engine.rulebase.registry import choose
 
     return choose("foodvalley", IN_VALIDITY)
 

@@ -29,7 +29,7 @@ def test_evaluations_where_nothing_matched_do_not_abort():
     # aborts depends on what the heap held before, so the heap is filled and emptied first. The same fact
     # again and again also shows each fact is retracted after its evaluation (else: 'asserted twice').
     proc = _run("""
-        from engine.backend import CompiledRuleset
+        from engine.deciding.backend import CompiledRuleset
         junk = [{"k": i, "v": str(i) * 3} for i in range(300_000)]
         del junk
         rules = CompiledRuleset("heap", {"R1": {"all": [{"m": {"$and": [{"stage": 1}, {"x": 1}]}}]}})
@@ -45,8 +45,8 @@ def test_evaluations_where_nothing_matched_do_not_abort():
 def test_too_many_matching_tests_is_an_engine_error_not_an_abort():
     # 80 tests that one fact matches at once overflow durable_rules' alpha stack (64): error 303.
     proc = _run("""
-        from engine.backend import BackendError, CompiledRuleset
-        from engine.errors import EngineError
+        from engine.deciding.backend import BackendError, CompiledRuleset
+        from engine.common.errors import EngineError
         rules = CompiledRuleset("wide", {f"R{i}": {"all": [{"m": {"$and": [{"stage": 1}, {f"a{i}": 1}]}}]}
                                          for i in range(80)})
         try:
@@ -65,7 +65,7 @@ def test_too_many_matching_tests_is_an_engine_error_not_an_abort():
 def test_more_rules_than_one_durable_rules_ruleset_holds():
     # durable_rules refuses a ruleset of more than 4,096 rules (error 106); the backend registers parts.
     proc = _run("""
-        from engine.backend import CompiledRuleset
+        from engine.deciding.backend import CompiledRuleset
         rules = CompiledRuleset("big", {f"R{i}": {"all": [{"m": {"$and": [{"stage": 1 + i % 2}, {"a": i % 50}]}}]}
                                         for i in range(9_000)})
         assert len(rules._handles) == 3
@@ -83,7 +83,7 @@ def test_thousands_of_failures_keep_memory_flat_and_the_engine_usable():
     # evaluation failed with MemoryError. 3,000 failures in one process now cost no memory, and a valid
     # fact afterwards is evaluated correctly; the heap is filled and emptied first, as above.
     proc = _run("""
-        from engine.backend import BackendError, CompiledRuleset
+        from engine.deciding.backend import BackendError, CompiledRuleset
         junk = [{"k": i, "v": str(i) * 3} for i in range(300_000)]
         del junk
         def rss():

@@ -189,9 +189,9 @@ def test_unreadable_file_in_process(tmp_path, monkeypatch):
 @functools.lru_cache(maxsize=None)
 def _pure_and_c(name: str) -> tuple[str, str]:
     """The message for a corpus file with the C parser and with ruamel.yaml's own parser."""
-    from engine import yamlfast
-    from engine.errors import InputError
-    from engine.yamlio import load_document
+    from engine.reading import yamlfast
+    from engine.common.errors import InputError
+    from engine.reading.yamlio import load_document
 
     out = []
     original = yamlfast.scan

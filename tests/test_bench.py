@@ -21,7 +21,7 @@ def test_bench_smoke_runs_every_section(tmp_path):
                  "interactive", "commands", "reports"):
         assert name in results and "error" not in results[name], (name, results.get(name))
     assert results["throughput"]["proposals"] == data["params"]["throughput"]
-    from engine.backend import durable_available
+    from engine.deciding.backend import durable_available
     regions = results["overhead"]["regions"].values()
     assert regions and all(r["python_same_traces"] for r in regions)
     if durable_available():  # raw durable_rules only where it imports

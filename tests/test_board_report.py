@@ -32,7 +32,7 @@ CORE = ("beslispunten", "aanleiding", "beoogd-effect", "argumenten", "kanttekeni
 
 
 def loaded_of(path: Path, day=IN_VALIDITY):
-    from engine.validate import load_proposal
+    from engine.deciding.validate import load_proposal
 
     return load_proposal(path, day=day)
 
@@ -106,7 +106,7 @@ def test_background_shows_the_description_and_the_appendices_the_sources():
         if description:
             assert " ".join(description.split())[:60] in " ".join(" ".join(report.occasion).split())
         for source in loaded.proposal.sources:
-            from engine.render.escape import md_inline
+            from engine.common.escape import md_inline
             assert source in render(report, "html").decode().split('id="bijlagen"')[-1]
             assert md_inline(source) in render(report, "markdown").decode().split(report.heading("bijlagen"))[-1]
             assert source in docx_text(render(report, "docx"))
@@ -143,7 +143,7 @@ def test_caveats_come_from_everything_a_board_must_weigh(path):
         if entry.note:
             assert entry.note.rstrip(".") in text
         if entry.amount_eur is not None:
-            from engine.i18n import euro
+            from engine.common.i18n import euro
             assert euro(abs(entry.amount_eur)) in text
     if p.capacity.sufficient == "no" and p.capacity.note:
         assert p.capacity.note.rstrip(".") in text
@@ -152,7 +152,7 @@ def test_caveats_come_from_everything_a_board_must_weigh(path):
 
 
 def test_a_disadvantage_without_a_caveat_rule_still_becomes_a_caveat(foodvalley):
-    from engine.pipeline import advise_data
+    from engine.advising.pipeline import advise_data
     from engine.report import build_report
 
     data = proposal(legal__required="yes", finances={"negotiating_position": {"effect": "worse", "amount_eur": -1234,
@@ -238,9 +238,9 @@ def test_the_output_extension_chooses_the_format_and_a_mismatch_is_refused(tmp_p
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_the_deciding_rule_leads_the_arguments_and_supports_the_outcome(path):
-    from engine.advice import outcomes_of, support
-    from engine.facts import flatten
-    from engine.pipeline import evaluator_for
+    from engine.advising.advice import outcomes_of, support
+    from engine.reading.facts import flatten
+    from engine.deciding.engines import evaluator_for
 
     loaded = loaded_of(path)
     ruleset = loaded.ruleset
@@ -321,9 +321,9 @@ def test_new_warns_about_an_expired_vision_before_asking_anything():
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_explain_lists_no_absent_conclusion_as_support(path):
-    from engine.explain import explain_loaded, render_compact, render_text
-    from engine.facts import flatten
-    from engine.pipeline import evaluator_for
+    from engine.advising.explain import explain_loaded, render_compact, render_text
+    from engine.reading.facts import flatten
+    from engine.deciding.engines import evaluator_for
 
     loaded = loaded_of(path)
     trace = evaluator_for(loaded.ruleset).evaluate(flatten(loaded.proposal, loaded.ruleset.facts))
@@ -356,9 +356,9 @@ def test_explain_detail_gives_the_full_tree():
 
 @pytest.mark.parametrize("path", [CRISIS, DEVIATIONS], ids=lambda p: p.stem)
 def test_whatif_lists_the_changes_to_an_unconditional_participate(path):
-    from engine.evaluate import single_outcome
-    from engine.facts import flatten
-    from engine.pipeline import evaluator_for
+    from engine.deciding.evaluate import single_outcome
+    from engine.reading.facts import flatten
+    from engine.deciding.engines import evaluator_for
 
     result = run_cli("whatif", str(path), *DAY, "--format", "json")
     data = json.loads(result.stdout)
@@ -456,7 +456,7 @@ def test_an_amount_against_its_effect_is_refused_with_a_suggestion(tmp_path):
 def test_amount_and_effect_agree_or_the_proposal_is_refused(effect, amount):
     from pydantic import ValidationError
 
-    from engine.proposal import FinancialEffect
+    from engine.reading.proposal import FinancialEffect
 
     agrees = amount is None or amount == 0 or effect not in ("better", "worse") or (amount < 0) == (effect == "worse")
     try:

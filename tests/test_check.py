@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from engine.check import analyse, check_folder
-from engine.invariants import load_invariants
-from engine.ruleset import load_ruleset
+from engine.verifying.check import check_folder
+from engine.verifying.enumeration import analyse
+from engine.rulebase.invariants import load_invariants
+from engine.rulebase.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 FOODVALLEY = ROOT / "rules" / "foodvalley"
@@ -81,8 +82,8 @@ def test_check_finds_each_seeded_defect(name, tmp_path):
     found = {v.invariant for v in report.violations}
     assert expected in found
     # every counterexample is a proposal the engine really gets wrong
-    from engine.invariants import proposal_data
-    from engine.pipeline import advise_data
+    from engine.rulebase.invariants import proposal_data
+    from engine.advising.pipeline import advise_data
     v = next(v for v in report.violations if v.invariant == expected)
     rs = report.ruleset
     if expected != "precies_een_uitkomst":
@@ -186,7 +187,7 @@ def _small(tmp_path: Path) -> Path:
 
 def test_reduction_is_sound_against_brute_force(tmp_path):
     """On a small rule set, the reduced check and full enumeration find the same violations."""
-    from engine.check import Judge
+    from engine.verifying.judge import Judge
 
     folder = _small(tmp_path)
     report = check_folder(folder, DAY)
@@ -207,8 +208,8 @@ def test_reduction_is_sound_against_brute_force(tmp_path):
             brute.add(("een", None))
             continue
         for i in inv.of_kind("outcome_bound"):
-            from engine import conditions as C
-            from engine.invariants import outcome_bound
+            from engine.rulebase import conditions as C
+            from engine.rulebase.invariants import outcome_bound
             if C.evaluate(i.premise, facts, frozenset()) and not outcome_bound(outcome, i.data.at_least, i.data.at_most):
                 brute.add((i.id, None))
     for combo in table:

@@ -81,7 +81,7 @@ def test_validate_help_states_the_input_limits():
     from click.testing import CliRunner
 
     import cli
-    from engine import yamlfast, yamlio
+    from engine.reading import yamlfast, yamlio
 
     text = " ".join(CliRunner().invoke(cli.main, ["validate", "--help"]).output.split())
     assert f"{yamlio.MAX_BYTES // 1024} kB" in text

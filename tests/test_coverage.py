@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from engine.errors import RuleError
-from engine.ruleset import load_ruleset
-from engine.source import SourceDoc
+from engine.common.errors import RuleError
+from engine.rulebase.ruleset import load_ruleset
+from engine.rulebase.source import SourceDoc
 from pdfmaker import make_pdf
 
 SOURCE = """Visie Proefregio
@@ -145,7 +145,7 @@ def test_coverage_marks_and_check_counts_unreviewed(tmp_path):
 def test_a_not_encoded_passage_counts_as_reviewed(tmp_path):
     make(tmp_path, not_encoded=NOT_ENCODED)
     ruleset = load_ruleset(tmp_path / "rules" / "proef")
-    from engine.coverage import coverage
+    from engine.verifying.coverage import coverage
 
     cov = coverage(ruleset)
     status = {p.block.title[:12]: p.status for p in cov.paragraphs}
@@ -193,7 +193,7 @@ def test_an_unknown_decision_chapter_is_located(tmp_path):
 
 def test_a_chapter_range(tmp_path):
     make(tmp_path, decision='{from: "Afweging", until: "Uitvoering"}')
-    from engine.coverage import coverage
+    from engine.verifying.coverage import coverage
 
     cov = coverage(load_ruleset(tmp_path / "rules" / "proef"))
     assert sum(1 for p in cov.paragraphs if p.chapter) == 3
@@ -239,7 +239,7 @@ def test_rules_new_refuses_bad_input(tmp_path, args, message):
 
 
 def test_a_pdf_keeps_its_pages(tmp_path):
-    from engine.scaffold import pdf_to_text
+    from engine.rulebase.scaffold import pdf_to_text
 
     pdf = tmp_path / "v.pdf"
     pdf.write_bytes(make_pdf([["Kop", "", "Eerste alinea."], ["Tweede kop", "", "Tweede alinea,", "op twee regels."]]))
@@ -255,7 +255,7 @@ def test_an_invariant_quote_not_in_the_source_names_the_closest_passage(tmp_path
     import shutil
 
     from conftest import RULES
-    from engine.invariants import citation_problems, load_invariants
+    from engine.rulebase.invariants import citation_problems, load_invariants
 
     folder = tmp_path / "foodvalley"
     shutil.copytree(RULES / "foodvalley", folder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import IN_VALIDITY, proposal
-from engine.pipeline import advise_data
+from engine.advising.pipeline import advise_data
 
 ALL_FIT = {"content__values__" + k: "supports" for k in (
     "alle_kinderen_normaal", "kind_is_gezin", "doen_wat_echt_nodig_is", "kind_hoort_thuis",

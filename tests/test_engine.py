@@ -7,9 +7,10 @@ import random
 from hypothesis import given, settings, strategies as st
 
 from conftest import IN_VALIDITY, proposal
-from engine import conditions as C
-from engine.pipeline import advise_data, evaluator_for
-from engine.facts import flatten
+from engine.rulebase import conditions as C
+from engine.advising.pipeline import advise_data
+from engine.deciding.engines import evaluator_for
+from engine.reading.facts import flatten
 
 
 def random_facts(ruleset, rnd: random.Random) -> dict:

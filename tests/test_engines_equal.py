@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 pytest.importorskip("durable_rules_engine", reason="durable_rules does not import on this Python (3.13+): "
                                                    "there is only one engine to compare")
 
-from engine.backend import DURABLE, PYTHON  # noqa: E402
-from engine.check import Enumerator, analyse  # noqa: E402
-from engine.invariants import load_invariants, proposal_data  # noqa: E402
-from engine.pipeline import advise_data, evaluator_for  # noqa: E402
-from engine.registry import installed  # noqa: E402
-from engine.ruleset import load_ruleset  # noqa: E402
+from engine.deciding.backend import DURABLE, PYTHON  # noqa: E402
+from engine.verifying.enumeration import Enumerator, analyse  # noqa: E402
+from engine.rulebase.invariants import load_invariants, proposal_data  # noqa: E402
+from engine.advising.pipeline import advise_data
+from engine.deciding.engines import evaluator_for
+from engine.rulebase.registry import installed  # noqa: E402
+from engine.rulebase.ruleset import load_ruleset  # noqa: E402
 from test_invariants import SETTINGS, facts_strategy  # noqa: E402
 
 DAY = dt.date(2025, 6, 1)
@@ -89,7 +90,7 @@ def test_engines_agree_on_generated_proposals(folder):
 
 
 def test_check_reports_how_many_classes_both_engines_agreed_on():
-    from engine.check import check_ruleset
+    from engine.verifying.check import check_ruleset
 
     ruleset = load_ruleset(FOLDERS[0])
     report = check_ruleset(ruleset, DAY)
@@ -99,8 +100,8 @@ def test_check_reports_how_many_classes_both_engines_agreed_on():
 
 def test_a_difference_between_the_engines_fails_check(monkeypatch):
     """A Python engine that drops one rule's firing is caught by check's comparison."""
-    from engine import pybackend
-    from engine.check import check_ruleset
+    from engine.deciding import pybackend
+    from engine.verifying.check import check_ruleset
 
     ruleset = load_ruleset(FOLDERS[0])
     real_run, real_direct = pybackend.PythonRuleset.run, pybackend.PythonRuleset.run_direct
@@ -115,8 +116,8 @@ def test_a_difference_between_the_engines_fails_check(monkeypatch):
 
     monkeypatch.setattr(pybackend.PythonRuleset, "run", lossy)
     monkeypatch.setattr(pybackend.PythonRuleset, "run_direct", lossy_direct)
-    from engine import pipeline
-    monkeypatch.setattr(pipeline, "_EVALUATORS", {})
+    from engine.deciding import engines
+    monkeypatch.setattr(engines, "_EVALUATORS", {})
     report = check_ruleset(ruleset, DAY)
     assert report.disagreed and report.failed
 
@@ -136,8 +137,8 @@ _PATTERNS = {
     "e": st.sampled_from(["a", "b", "unknown"]), "c__x": st.sampled_from(["yes", "no"])}), min_size=1, max_size=3))
 def test_both_engines_match_every_operator_alike(facts):
     """The operators the compiler emits (numeric ones included, which no shipped rule uses yet), per stage."""
-    from engine.backend import CompiledRuleset
-    from engine.pybackend import PythonRuleset
+    from engine.deciding.backend import CompiledRuleset
+    from engine.deciding.pybackend import PythonRuleset
 
     definitions = {f"{name}{stage}": {"all": [{"m": {"$and": [{"stage": stage}, pattern]}}]}
                    for stage in (1, 2, 3) for name, pattern in _PATTERNS.items()}

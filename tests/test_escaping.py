@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 
 from conftest import SCENARIOS, run_cli
 
-from engine.render.escape import md_inline, terminal_text
+from engine.common.escape import md_inline, terminal_text
 
 DAY = ("--date", "2025-06-01")
 PAYLOAD = ('<script>alert(1)</script> [klik](https://evil.example) ![img](x.png) | cel | '

@@ -14,8 +14,8 @@ SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("**/*.yaml") if p.name !
 
 
 def _explain(path: Path, lang: str = "nl"):
-    from engine.explain import explain_loaded
-    from engine.validate import load_proposal
+    from engine.advising.explain import explain_loaded
+    from engine.deciding.validate import load_proposal
 
     loaded = load_proposal(path, day=IN_VALIDITY)
     return loaded, explain_loaded(loaded, day=IN_VALIDITY, lang=lang)
@@ -23,10 +23,10 @@ def _explain(path: Path, lang: str = "nl"):
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_route_matches_the_trace(path: Path):
-    from engine import conditions as C
-    from engine.facts import flatten
-    from engine.i18n import OUTCOME_RANK
-    from engine.pipeline import evaluator_for
+    from engine.rulebase import conditions as C
+    from engine.reading.facts import flatten
+    from engine.common.i18n import OUTCOME_RANK
+    from engine.deciding.engines import evaluator_for
 
     loaded, expl = _explain(path)
     ruleset = loaded.ruleset
@@ -68,9 +68,10 @@ def test_explain_command_every_format(path: Path, fmt: str):
 
 def test_why_not_participate_names_the_failing_fact(foodvalley):
     """Only the capacity is missing: 'why not participate?' leads to capacity = no."""
-    from engine.explain import explain_trace, render_text
-    from engine.facts import flatten
-    from engine.pipeline import advise_data, evaluator_for
+    from engine.advising.explain import explain_trace, render_text
+    from engine.reading.facts import flatten
+    from engine.advising.pipeline import advise_data
+    from engine.deciding.engines import evaluator_for
 
     data = proposal(legal__required="no", scale__local_possible="no", scale__regional_possible="no",
                     capacity__sufficient="no", enrichment__jeugdigen="yes",

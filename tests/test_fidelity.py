@@ -8,8 +8,8 @@ import re
 import pytest
 
 from conftest import ROOT, RULES, run_cli
-from engine.registry import installed
-from engine.ruleset import load_ruleset, quote_in_source
+from engine.rulebase.registry import installed
+from engine.rulebase.ruleset import load_ruleset, quote_in_source
 
 SHIPPED = sorted({i.meta.region for i in installed(RULES)})
 
@@ -34,7 +34,7 @@ def test_fidelity_table_matches_the_command(region):
 
 @pytest.mark.parametrize("region", SHIPPED)
 def test_fidelity_table_names_every_rule_and_every_quote_is_in_the_source(region):
-    from engine.registry import choose
+    from engine.rulebase.registry import choose
     import datetime as dt
 
     ruleset = choose(region, dt.date.today(), RULES)

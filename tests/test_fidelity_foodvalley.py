@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import IN_VALIDITY, proposal, set_path
-from engine.pipeline import advise_data
+from engine.advising.pipeline import advise_data
 
 VALUES = ["alle_kinderen_normaal", "kind_is_gezin", "doen_wat_echt_nodig_is", "kind_hoort_thuis",
           "voorkomen_beter_dan_genezen", "jeugdhulpwerkers_helden", "aanbieders_voeren_visie_uit", "blijven_leren",

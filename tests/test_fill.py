@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.advice import fill
+from engine.advising.advice import fill
 
 
 def test_optional_segment_without_placeholders_loses_its_brackets():

@@ -27,8 +27,8 @@ from ruamel.yaml import YAML
 
 from cli import main
 from conftest import ROOT
-from engine.errors import InputError
-from engine.yamlio import parse_document
+from engine.common.errors import InputError
+from engine.reading.yamlio import parse_document
 
 TRIED: Counter = Counter()  # target -> inputs tried (printed by conftest)
 ADVISED: Counter = Counter()  # target -> inputs that were valid proposals and got an advice
@@ -57,7 +57,7 @@ _texts = st.one_of(st.text(max_size=120), _yamlish, _yamlish.map(lambda t: HEAD 
 
 def _load(name: str, raw: bytes) -> None:
     """Parse and validate as the command line does; only InputError may come out."""
-    from engine.validate import validate_document
+    from engine.deciding.validate import validate_document
 
     try:
         doc = parse_document(Path(name), raw, what="voorstel")
@@ -102,7 +102,7 @@ def test_structured_yaml_reads_as_the_round_trip_loader_reads_it(data):
     """
     from ruamel.yaml.error import YAMLError
 
-    from engine.yamlio import _plain, _yaml
+    from engine.reading.yamlio import _plain, _yaml
 
     TRIED["yaml"] += 1
     text = _dump(data)
@@ -266,7 +266,7 @@ def rules_copy(tmp_path_factory) -> Path:
 @given(_mutated_rules())
 def test_mutated_rule_files_load_or_name_file_and_line(rules_copy, mutation):
     """A broken rule file gives a RuleError (or InputError) naming the file and a line, never anything else."""
-    from engine.ruleset import load_ruleset
+    from engine.rulebase.ruleset import load_ruleset
 
     TRIED["rule file mutations"] += 1
     name, data = mutation

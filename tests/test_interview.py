@@ -18,9 +18,9 @@ KIND_NUMBER = {"procurement": "1", "expertise_function": "2", "programme": "3"}
 
 
 def _engine():
-    from engine.interview import QuestionEngine
-    from engine.pipeline import evaluator_for
-    from engine.registry import choose
+    from engine.advising.interview import QuestionEngine
+    from engine.deciding.engines import evaluator_for
+    from engine.rulebase.registry import choose
 
     return QuestionEngine(evaluator_for(choose("foodvalley", IN_VALIDITY)))
 
@@ -70,7 +70,7 @@ def run_new(tmp_path: Path, asked, kind: str = "programme", *extra: str, meta: b
 
 def answer_lines(asked) -> list[str]:
     """What a person types for these answers: each answer, then Enter to skip the details the rules show."""
-    from engine.followups import details_for
+    from engine.advising.followups import details_for
 
     ruleset = _engine().ruleset
     lines = []
@@ -87,7 +87,7 @@ def asked_in(output: str) -> list[str]:
 
 
 def evaluate(path: Path) -> str:
-    from engine.pipeline import advise_file
+    from engine.advising.pipeline import advise_file
 
     return advise_file(path, day=IN_VALIDITY).outcome
 
@@ -147,8 +147,8 @@ def test_procurement_asks_procurement_questions(tmp_path):
 ])
 def test_every_question_asked_can_change_the_outcome(policy, kind):
     """Re-evaluate each asked question's answers through the whole pipeline: they must not all agree."""
-    from engine.pipeline import advise_data
-    from engine.whatif import apply_to_data, value_classes
+    from engine.advising.pipeline import advise_data
+    from engine.advising.whatif import apply_to_data, value_classes
 
     qe = _engine()
     ruleset = qe.ruleset

@@ -69,14 +69,14 @@ class Terminal:
 
 
 def ruleset():
-    from engine.registry import choose
+    from engine.rulebase.registry import choose
 
     return choose("foodvalley", IN_VALIDITY)
 
 
 def plain_answer(path: str) -> tuple[str, str]:
     """A known answer that asks no details afterwards, as the menu number, and the value it stands for."""
-    from engine.followups import details_for
+    from engine.advising.followups import details_for
 
     spec = ruleset().facts[path]
     options = [v for v in spec.domain if v != "unknown"]
@@ -96,9 +96,10 @@ def open_meta(term: Terminal) -> None:
 
 def test_sigint_after_three_answers_leaves_a_file_that_resume_continues(tmp_path):
     from cli import main
-    from engine.facts import flatten
-    from engine.interview import QuestionEngine
-    from engine.pipeline import advise_file, evaluator_for
+    from engine.reading.facts import flatten
+    from engine.advising.interview import QuestionEngine
+    from engine.advising.pipeline import advise_file
+    from engine.deciding.engines import evaluator_for
 
     out = tmp_path / "voorstel.yaml"
     term = Terminal("new", "--region", "foodvalley", "--date", DAY, "--output", str(out))
@@ -123,7 +124,7 @@ def test_sigint_after_three_answers_leaves_a_file_that_resume_continues(tmp_path
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file is left behind"
     advice = advise_file(out, day=IN_VALIDITY)  # a valid proposal
     rs = ruleset()
-    facts = flatten(rs.model.model_validate(__import__("engine.yamlio", fromlist=["x"]).load_document(out).data),
+    facts = flatten(rs.model.model_validate(__import__("engine.reading.yamlio", fromlist=["x"]).load_document(out).data),
                     rs.facts)
     assert {p: facts[p] for p in given} == given
     assert advice.proposal.title == "Gedeelde expertisefunctie"
@@ -194,7 +195,7 @@ def test_question_mark_explains_with_the_source(tmp_path):
 
 
 def test_numbers_as_officers_type_them():
-    from engine.i18n import parse_number
+    from engine.common.i18n import parse_number
 
     assert parse_number("2,5") == 2.5
     assert parse_number("€ 120.000") == 120000

@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import conditions as C
-from engine.invariants import VARIATION_KINDS, load_invariants, outcome_bound, proposal_data, reasons_cited
-from engine.pipeline import advise_data
-from engine.ruleset import RuleSet, load_ruleset, quote_in_source
+from engine.rulebase import conditions as C
+from engine.rulebase.invariants import VARIATION_KINDS, load_invariants, outcome_bound, proposal_data, reasons_cited
+from engine.advising.pipeline import advise_data
+from engine.rulebase.ruleset import RuleSet, load_ruleset, quote_in_source
 
 ROOT = Path(__file__).resolve().parent.parent
 FOODVALLEY = ROOT / "rules" / "foodvalley"
@@ -70,7 +70,7 @@ def advise(ruleset: RuleSet, facts: dict[str, Any]):
 
 
 def _outcome_or_none(ruleset: RuleSet, facts: dict[str, Any]) -> str | None:
-    from engine.errors import EngineError
+    from engine.common.errors import EngineError
     try:
         return advise(ruleset, facts).outcome
     except EngineError:
@@ -139,7 +139,7 @@ def test_every_invariant_cites_the_source(foodvalley):
 
 def test_determinism_in_another_process(foodvalley):
     """The same advice, byte for byte, from a fresh process that builds its own evaluator."""
-    from engine.check import _in_fresh_process
+    from engine.verifying.exhaustive import _in_fresh_process
 
     items = [proposal_data(foodvalley, {"legal.required": v, "capacity.sufficient": "no"}) for v in ("yes", "no", "unknown")]
     here = [advise_data(foodvalley, d, day=DAY).model_dump_json() for d in reversed(items)][::-1]

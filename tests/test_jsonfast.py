@@ -1,4 +1,4 @@
-"""A .json proposal read by json.loads (engine/jsonfast.py) gives what the full way (YAML scan + strict-JSON check) gives."""
+"""A .json proposal read by json.loads (engine/reading/jsonfast.py) gives what the full way (YAML scan + strict-JSON check) gives."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from engine import jsonfast
-from engine.errors import InputError
-from engine.yamlio import parse_document
+from engine.reading import jsonfast
+from engine.common.errors import InputError
+from engine.reading.yamlio import parse_document
 from test_invariants import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,7 +28,7 @@ CORPUS = Path(__file__).resolve().parent / "bad_proposals"
      "unknown region"),
 ])
 def test_one_language(text, nl, en):
-    from engine.errors import one_language
+    from engine.common.errors import one_language
 
     assert one_language(text, "nl") == nl
     assert one_language(text, "en") == en
@@ -40,8 +40,8 @@ def _outside_quotes(text: str) -> str:
 
 def test_every_corpus_message_is_in_one_language():
     """No message of the bad-file corpus keeps both languages, in Dutch or in English."""
-    from engine.errors import InputError
-    from engine.validate import load_proposal
+    from engine.common.errors import InputError
+    from engine.deciding.validate import load_proposal
 
     checked = 0
     for path in sorted(CORPUS.iterdir()):

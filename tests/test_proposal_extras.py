@@ -11,7 +11,7 @@ from conftest import IN_VALIDITY, SCENARIOS, proposal, run_cli
 
 @pytest.fixture(scope="module")
 def ruleset():
-    from engine.registry import choose
+    from engine.rulebase.registry import choose
 
     return choose("foodvalley", IN_VALIDITY)
 
@@ -44,7 +44,7 @@ def test_not_a_decision_fact(ruleset):
 
 
 def test_advice_without_them_serialises_as_before(ruleset):
-    from engine.pipeline import advise_data
+    from engine.advising.pipeline import advise_data
     from engine.render.jsonout import render_json
 
     out = json.loads(render_json([advise_data(ruleset, proposal(), day=IN_VALIDITY)]))

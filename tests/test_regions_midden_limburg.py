@@ -13,9 +13,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import SCENARIOS
-from engine.pipeline import advise_file
-from engine.registry import choose
-from engine.ruleset import quote_in_source
+from engine.advising.pipeline import advise_file
+from engine.rulebase.registry import choose
+from engine.rulebase.ruleset import quote_in_source
 
 FOLDER = SCENARIOS / "midden-limburg"
 EXPECTED: dict[str, str] = {
@@ -58,7 +58,7 @@ def test_scenario_outcome_with_cited_reasons(path):
 
 def test_every_midden_limburg_rule_cites_its_section():
     ruleset = choose("midden-limburg", proposal_day(FILES[0]))
-    from engine.ruleset import normalise_text
+    from engine.rulebase.ruleset import normalise_text
     source = normalise_text(ruleset.source_text)
     for rule in ruleset.rules:
         assert normalise_text(rule.data.cite.section) in source, rule.id

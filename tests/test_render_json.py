@@ -10,10 +10,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from engine.errors import InputError
-from engine.pipeline import advise_data, advise_file
-from engine.registry import installed
-from engine.ruleset import load_ruleset
+from engine.common.errors import InputError
+from engine.advising.pipeline import advise_data, advise_file
+from engine.rulebase.registry import installed
+from engine.rulebase.ruleset import load_ruleset
 from engine.render.jsonout import render_json, render_json_stdlib
 from test_invariants import SETTINGS
 

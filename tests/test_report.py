@@ -33,14 +33,14 @@ def headings_for(report, headings: list[str]) -> list[str]:
 
 
 def scenario_report(path: Path, lang: str = "nl"):
-    from engine.validate import load_proposal
+    from engine.deciding.validate import load_proposal
 
     loaded = load_proposal(path, day=IN_VALIDITY)
     return report_for(loaded, day=IN_VALIDITY, lang=lang)
 
 
 def data_report(ruleset, data: dict, lang: str = "nl"):
-    from engine.pipeline import advise_data
+    from engine.advising.pipeline import advise_data
 
     advice = advise_data(ruleset, data, day=IN_VALIDITY, lang=lang, name="voorstel.yaml")
     return build_report(advice, ruleset, ruleset.model.model_validate(data))
@@ -203,7 +203,7 @@ def test_every_report_label_exists_in_both_languages():
 
 
 def test_every_label_the_renderers_ask_for_exists():
-    from engine.ruleset import OUTCOMES, ROLES
+    from engine.rulebase.ruleset import OUTCOMES, ROLES
 
     used = set()
     for path in (ROOT / "engine" / "report").rglob("*"):
@@ -232,7 +232,7 @@ def test_finances_use_dutch_amounts(foodvalley):
 
 
 def test_procurement_principles_follow_the_rules(foodvalley):
-    from engine import conditions as C
+    from engine.rulebase import conditions as C
 
     data = proposal(kind="procurement", legal__required="no", procurement={
         "tendering": "public_tender", "contract_term": "indefinite", "execution_variant": "output",
@@ -273,7 +273,7 @@ def test_procurement_without_principles_in_the_rule_set_says_so():
 
 
 def test_validity_warning_and_missing_information_are_shown(foodvalley):
-    from engine.pipeline import advise_data
+    from engine.advising.pipeline import advise_data
 
     data = proposal()
     late = advise_data(foodvalley, data, day=IN_VALIDITY.replace(year=2030), name="voorstel.yaml")

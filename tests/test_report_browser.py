@@ -28,7 +28,7 @@ def chromium(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory) -> Path:
     from engine.report import render, report_for
-    from engine.validate import load_proposal
+    from engine.deciding.validate import load_proposal
 
     loaded = load_proposal(SCENARIOS / "foodvalley" / "expertisecentrum.yaml", day=IN_VALIDITY)
     target = tmp_path_factory.mktemp("report") / "expertisecentrum.html"

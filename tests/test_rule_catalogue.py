@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from conftest import ROOT, run_cli
-from engine.catalogue import render
-from engine.registry import choose
+from engine.rulebase.catalogue import render
+from engine.rulebase.registry import choose
 
 DOCS = ROOT / "docs"
 FORMATS = {"md": "markdown", "html": "html"}

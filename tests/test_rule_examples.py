@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.examples import ExampleError, collect, proposal_data, rules_without_examples, run
-from engine.registry import installed
-from engine.ruleset import load_ruleset
+from engine.verifying.examples import ExampleError, collect, proposal_data, rules_without_examples, run
+from engine.rulebase.registry import installed
+from engine.rulebase.ruleset import load_ruleset
 
 RULESETS = {i.folder.name + "/" + i.meta.version: load_ruleset(i.folder) for i in installed() if i.meta is not None}
 CASES = [case for rs in RULESETS.values() for case in collect(rs)]

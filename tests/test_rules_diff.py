@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 from conftest import RULES, SCENARIOS, run_cli
-from engine.rulediff import compare, evaluate_scenarios
-from engine.ruleset import load_ruleset
+from engine.verifying.rulediff import compare, evaluate_scenarios
+from engine.rulebase.ruleset import load_ruleset
 
 
 def copy_ml(tmp_path, name):

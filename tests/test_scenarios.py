@@ -13,9 +13,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import IN_VALIDITY, SCENARIOS, run_cli
-from engine.pipeline import advise_file
+from engine.advising.pipeline import advise_file
 from engine.render.jsonout import render_json
-from engine.ruleset import quote_in_source
+from engine.rulebase.ruleset import quote_in_source
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 EXPECTED: dict[str, str] = dict(YAML(typ="safe").load((GOLDEN / "expected.yaml").read_text(encoding="utf-8")))
@@ -49,7 +49,7 @@ def as_recorded(text: str) -> str:
     """JSON advice as the goldens record it: they name durable_rules, the engine of record. Where it does not
     import (Python 3.13+) the plain-Python engine gives the same advice (tests/test_engines_equal.py) and only
     the engine's name differs."""
-    from engine.backend import DURABLE, PYTHON, durable_available
+    from engine.deciding.backend import DURABLE, PYTHON, durable_available
     if durable_available():
         return text
     return text.replace(f'"engine": "{PYTHON}"', f'"engine": "{DURABLE}"')
@@ -68,7 +68,7 @@ def test_scenario_outcome_and_citations(path):
     advice = advise_file(path, day=IN_VALIDITY)
     assert advice.outcome == EXPECTED[key(path)]
     assert advice.reasons, "every advice has at least one reason"
-    from engine.registry import choose
+    from engine.rulebase.registry import choose
     ruleset = choose(advice.ruleset.region, IN_VALIDITY)
     for use in advice.reasons + advice.conditions + advice.caveats + advice.next_steps:
         assert use.rule in ruleset.by_id

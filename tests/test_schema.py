@@ -31,7 +31,7 @@ def _plain(value: Any) -> Any:
 
 
 def _scenarios(region: str) -> list[dict[str, Any]]:
-    from engine.yamlio import load_document
+    from engine.reading.yamlio import load_document
 
     return [_plain(load_document(p).data) for p in sorted((SCENARIOS / region).glob("*.yaml"))
             if p.name != "expected.yaml"]
@@ -39,8 +39,8 @@ def _scenarios(region: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module", params=["foodvalley", "midden-limburg"])
 def setup(request):
-    from engine.registry import choose
-    from engine.schema import proposal_schema
+    from engine.rulebase.registry import choose
+    from engine.rulebase.schema import proposal_schema
 
     ruleset = choose(request.param, IN_VALIDITY)
     validator = jsonschema.Draft202012Validator(proposal_schema(ruleset), format_checker=jsonschema.FormatChecker())
@@ -68,8 +68,8 @@ def test_titles_are_dutch(setup):
 
 
 def _loader_accepts(data: dict[str, Any], folder: Path) -> bool:
-    from engine.errors import InputError
-    from engine.validate import load_proposal
+    from engine.common.errors import InputError
+    from engine.deciding.validate import load_proposal
 
     path = folder / "voorstel.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -103,8 +103,8 @@ def test_third_rule_set_is_listed_catalogued_and_its_examples_pass(tmp_path, rul
     assert result.returncode == 0, result.stderr
     assert "### TR-GRO-02" in result.stdout and "Kortere wachttijden?» — nee" in result.stdout
 
-    from engine.examples import run_all
-    from engine.ruleset import load_ruleset, quote_in_source
+    from engine.verifying.examples import run_all
+    from engine.rulebase.ruleset import load_ruleset, quote_in_source
 
     ruleset = load_ruleset(rules_root / "testregio")
     assert all(r.passed for r in run_all(ruleset))

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import SCENARIOS, run_cli
-from engine.pipeline import advise_file
+from engine.advising.pipeline import advise_file
 
 SCENARIO = SCENARIOS / "midden-limburg" / "jeugdzorgplus-limburg.yaml"
 

@@ -15,16 +15,17 @@ SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("**/*.yaml") if p.name !
 
 
 def _load(path: Path):
-    from engine.validate import load_proposal
+    from engine.deciding.validate import load_proposal
 
     return load_proposal(path, day=IN_VALIDITY)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_minimal_changes_really_flip_the_outcome(path: Path):
-    from engine.facts import flatten
-    from engine.pipeline import advise_data, evaluator_for
-    from engine.whatif import apply_to_data, minimal_changes
+    from engine.reading.facts import flatten
+    from engine.advising.pipeline import advise_data
+    from engine.deciding.engines import evaluator_for
+    from engine.advising.whatif import apply_to_data, minimal_changes
 
     loaded = _load(path)
     ruleset = loaded.ruleset
@@ -53,9 +54,9 @@ def _each_alike(flip):
 
 def test_single_changes_come_before_pairs(foodvalley):
     """A proposal that only fails on capacity needs one change, not two."""
-    from engine.facts import flatten
-    from engine.pipeline import evaluator_for
-    from engine.whatif import minimal_changes
+    from engine.reading.facts import flatten
+    from engine.deciding.engines import evaluator_for
+    from engine.advising.whatif import minimal_changes
 
     data = proposal(legal__required="no", scale__local_possible="no", scale__regional_possible="no",
                     capacity__sufficient="no", enrichment__jeugdigen="yes", content__can_be_aligned="yes",
@@ -70,8 +71,8 @@ def test_single_changes_come_before_pairs(foodvalley):
 
 
 def test_parse_assignment_checks_path_and_value(foodvalley):
-    from engine.errors import InputError
-    from engine.whatif import parse_assignment
+    from engine.common.errors import InputError
+    from engine.advising.whatif import parse_assignment
 
     assert parse_assignment("capacity.sufficient=ja", foodvalley.facts) == ("capacity.sufficient", "yes")
     assert parse_assignment("content.values.kind_hoort_thuis=botst", foodvalley.facts) == (
@@ -111,9 +112,9 @@ def test_whatif_bad_set_exits_2_without_traceback():
 
 
 def test_missing_facts_ranked_most_decisive_first(foodvalley):
-    from engine.facts import flatten
-    from engine.pipeline import evaluator_for
-    from engine.whatif import rank_missing
+    from engine.reading.facts import flatten
+    from engine.deciding.engines import evaluator_for
+    from engine.advising.whatif import rank_missing
 
     data = proposal(legal__required="no", scale__local_possible="no", scale__regional_possible="no",
                     capacity__sufficient="yes", content__can_be_aligned="yes",

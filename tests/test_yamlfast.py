@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import yamlfast
-from engine.yamlio import LoadedDocument, _plain, _yaml
+from engine.reading import yamlfast
+from engine.reading.yamlio import LoadedDocument, _plain, _yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(p for d in ("rules", "scenarios") for p in (ROOT / d).glob("**/*.yaml"))

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import click
 
-from .common import (Interrupted, cannot_write, fail, pending_signal, protect_inputs, say, signals_held, target_problem,
+from engine.commands.common import (Interrupted, cannot_write, fail, pending_signal, protect_inputs, say, signals_held, target_problem,
                      warn_validity, write_output)
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
@@ -116,7 +116,7 @@ def finish(failed: list, total: int) -> None:
     """The summary of a batch with failures on stderr, and the exit code that goes with them."""
     if not failed:
         return
-    from engine.errors import message_language
+    from engine.common.errors import message_language
 
     done = total - len(failed)
     lines = [f"\nSummary: {done} of {total} proposals done; {len(failed)} failed:" if message_language() == "en" else

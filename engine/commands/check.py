@@ -28,7 +28,7 @@ def check(region, rules_dir, date_, save_dir, static_only):
 
     Zonder --region worden alle geïnstalleerde regelsets getoetst, elke versie van elke regio.
     """
-    from engine.registry import installed
+    from engine.rulebase.registry import installed
 
     day = parse_day(date_)
     if save_dir is not None and not Path(save_dir).is_dir():
@@ -57,8 +57,8 @@ def check(region, rules_dir, date_, save_dir, static_only):
 
 
 def _label(folder: Path, root: Path | None) -> str:
-    """A rule set folder named by its path under the rules folder (``foodvalley``, ``2026/foodvalley``)."""
-    from engine.registry import default_rules_root
+    """A rule set folder named by its path under the rules folder (``REGIO``, ``2026/REGIO``)."""
+    from engine.rulebase.registry import default_rules_root
 
     base = (root or default_rules_root()).resolve()
     try:
@@ -71,9 +71,10 @@ def _check_region(region: str | None, root: Path | None, day, save_dir: str | No
                   folder: Path | None = None) -> bool:
     """Check the rule set of one region on ``day`` (or the one in ``folder``) and print the report; True when it
     failed."""
-    from engine.check import REDUCTION, check_folder
-    from engine.errors import RuleError
-    from engine.registry import choose
+    from engine.verifying.check import check_folder
+    from engine.verifying.enumeration import REDUCTION
+    from engine.common.errors import RuleError
+    from engine.rulebase.registry import choose
 
     if folder is None:
         try:
@@ -145,7 +146,7 @@ def _check_region(region: str | None, root: Path | None, day, save_dir: str | No
 
 def _broken_folder(exc, region, root):
     """The folder of a rule set that does not load, so its problems become findings instead of an abort."""
-    from engine.registry import installed
+    from engine.rulebase.registry import installed
 
     try:
         found = [i for i in installed(root) if i.meta is None or region is None or i.meta.region == region]
@@ -166,7 +167,7 @@ def _save(report, violation, n: int, folder: Path, day) -> list[str]:
     from ruamel.yaml import YAML
 
     from engine.commands.common import write_output
-    from engine.invariants import proposal_data
+    from engine.rulebase.invariants import proposal_data
 
     ruleset = report.ruleset
     variants = [("", violation.facts)]

@@ -133,8 +133,8 @@ def fail(problems_text: str, code: int = EXIT_INPUT) -> None:
 def say(text: str) -> None:
     """A message on stderr in the language of the messages, safe for a terminal: a file name or option value
     cannot steer it."""
-    from engine.errors import message_language, one_language
-    from engine.render.escape import message_text
+    from engine.common.errors import message_language, one_language
+    from engine.common.escape import message_text
 
     lang = message_language()
     click.echo(message_text("\n".join(_one_language(line, lang) for line in text.split("\n"))), err=True)
@@ -142,8 +142,8 @@ def say(text: str) -> None:
 
 def _one_language(line: str, lang: str) -> str:
     """A message line in the language of the messages. A line written as 'problem / problem — hint / hint' (the
-    output and input checks) is cut at its pairs; other lines go through :func:`engine.errors.one_language`."""
-    from engine.errors import one_language
+    output and input checks) is cut at its pairs; other lines go through :func:`engine.common.errors.one_language`."""
+    from engine.common.errors import one_language
 
     parts = line.split(" — ")
     if all(p.count(" / ") == 1 for p in parts[1:]) and parts[0].count(" / ") == 1 and ": " in parts[0]:
@@ -169,9 +169,9 @@ def guarded(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from engine.errors import EngineError, InputError
+        from engine.common.errors import EngineError, InputError
 
-        from engine.errors import LANG_VARIABLE
+        from engine.common.errors import LANG_VARIABLE
 
         before = os.environ.get(LANG_VARIABLE)
         if kwargs.get("lang") in ("nl", "en") and _given("lang"):
@@ -184,7 +184,7 @@ def guarded(func: Callable) -> Callable:
             except EngineError as exc:
                 fail(f"fout in de regelset / rule set defect: {exc}", code=EXIT_RULES)
             except Interrupted as exc:
-                from engine.errors import message_language
+                from engine.common.errors import message_language
 
                 name = signal.Signals(exc.signum).name
                 done = f" {exc.done}" if exc.done else ""
@@ -388,7 +388,7 @@ def _set_engine(ctx: click.Context, _param: click.Parameter, value: str | None) 
     """Remember ``--engine`` for this command and the worker processes it starts (through the environment);
     the earlier setting comes back when the command ends (a command run in-process leaves nothing behind)."""
     if value:
-        from engine.backend import ENGINE_ENV
+        from engine.deciding.backend import ENGINE_ENV
         before = os.environ.get(ENGINE_ENV)
         os.environ[ENGINE_ENV] = value
         ctx.call_on_close(lambda: os.environ.pop(ENGINE_ENV, None) if before is None
@@ -405,7 +405,7 @@ def region_options(func: Callable) -> Callable:
     func = click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
                         help="Map met regelsets (standaard: rules/ of $REGIOTOETS_RULES).")(func)
     func = click.option("--region", default=None,
-                        help="Regio (regelset), bijv. foodvalley; anders 'region:' uit het voorstel.")(func)
+                        help="Regio (regelset; 'regiotoets regions' toont ze); anders 'region:' uit het voorstel.")(func)
     return func
 
 
@@ -416,8 +416,8 @@ def date_option(func: Callable) -> Callable:
 
 def load_all(paths: Iterable[str], region: str | None, day: dt.date, root: Path | None):
     """Validate every proposal first and report all problems together."""
-    from engine.errors import InputError
-    from engine.validate import load_proposal
+    from engine.common.errors import InputError
+    from engine.deciding.validate import load_proposal
 
     paths = list(paths)
     protect_inputs(paths)

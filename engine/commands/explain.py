@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import (LANGS, check_target, date_option, format_for, protect_inputs, guarded, load_all, parse_day, region_options, rules_root,
+from engine.commands.common import (LANGS, check_target, date_option, format_for, protect_inputs, guarded, load_all, parse_day, region_options, rules_root,
                      warn_validity, write_output)
 
 FORMATS = ("text", "markdown", "json")
@@ -25,7 +25,7 @@ def explain(proposal, region, rules_dir, date_, lang, fmt, output, detail):
 
     Met --detail: de volledige boom met regel-ids, wat gold en op welk feit een regel afketste.
     """
-    from engine.explain import (explain_loaded, render_compact, render_json, render_markdown,
+    from engine.advising.explain import (explain_loaded, render_compact, render_json, render_markdown,
                                 render_markdown_compact, render_text)
 
     protect_inputs([proposal])
@@ -39,9 +39,9 @@ def explain(proposal, region, rules_dir, date_, lang, fmt, output, detail):
     elif fmt == "markdown":
         text = render_markdown(expl, loaded.ruleset) if detail else render_markdown_compact(expl)
     else:
-        from engine.render.escape import terminal_text
+        from engine.common.escape import terminal_text
         text = terminal_text(render_text(expl, loaded.ruleset) if detail else render_compact(expl))
     write_output(text, output)
     if output not in (None, "-"):
-        from engine.advice import validity_warning
+        from engine.advising.advice import validity_warning
         warn_validity([validity_warning(loaded.ruleset, day, lang)])

@@ -2,10 +2,10 @@
 
 The questions come from the fact catalogue (the proposal schema) and their
 order from the rule set's decision steps; which of them are asked is decided
-by :mod:`engine.interview` from the rules. Every decision question accepts
+by :mod:`engine.advising.interview` from the rules. Every decision question accepts
 "weet ik niet" (unknown) and ``?`` (why it is asked, with the source). After an
 answer, the details a rule shows for it (a reason, an amount) are asked, from
-:mod:`engine.followups`.
+:mod:`engine.advising.followups`.
 
 Nothing is lost: every answer is written at once, atomically, so Ctrl-C (130)
 or the end of the input (5, a clean stop) leave a file that ``--resume``
@@ -25,10 +25,10 @@ from typing import Any
 
 import click
 
-from engine.followups import details_for, sources_for
-from engine.i18n import parse_number
+from engine.advising.followups import details_for, sources_for
+from engine.common.i18n import parse_number
 
-from .common import LANGS, date_option, guarded, parse_day, region_options, rules_root, write_output
+from engine.commands.common import LANGS, date_option, guarded, parse_day, region_options, rules_root, write_output
 
 T = {
     "nl": {"title": "Titel van het voorstel", "submitter": "Indiener (naam, functie, organisatie)",
@@ -58,8 +58,8 @@ class AnswerType(click.ParamType):
     name = "answer"
 
     def __init__(self, domain: tuple[Any, ...], lang: str):
-        from engine.i18n import VALUE_LABELS
-        from engine.proposal import UNKNOWN
+        from engine.common.i18n import VALUE_LABELS
+        from engine.reading.proposal import UNKNOWN
 
         self.lang = lang
         self.options = [v for v in domain if v != UNKNOWN] + [UNKNOWN]
@@ -70,8 +70,8 @@ class AnswerType(click.ParamType):
         return "  ".join(f"{i}) {self.labels[v]}" for i, v in enumerate(self.options, 1))
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        from engine.i18n import VALUE_LABELS
-        from engine.proposal import _normalise
+        from engine.common.i18n import VALUE_LABELS
+        from engine.reading.proposal import _normalise
 
         text = str(value).strip()
         if text.isdigit() and 1 <= int(text) <= len(self.options):
@@ -151,7 +151,7 @@ def new(output, resume, region, rules_dir, date_, lang):
     Elk antwoord wordt meteen (atomisch) bewaard. Na Ctrl-C (exitcode 130) of het einde van de invoer
     (exitcode 5) gaat `regiotoets new --resume BESTAND` verder waar het gesprek stopte.
     """
-    from .common import Interrupted
+    from engine.commands.common import Interrupted
 
     day = parse_day(date_)  # a bad date is reported before any question is asked
     session = _Session(lang)
@@ -223,7 +223,7 @@ def _beside(path: str) -> str:
 def _round_trip(path: str) -> Any:
     from ruamel.yaml import YAML
 
-    from engine.yamlio import load_document
+    from engine.reading.yamlio import load_document
 
     load_document(path, what="voorstel")  # the safe reader checks the file first (limits, regular file)
     yaml = YAML(typ="rt")
@@ -269,11 +269,12 @@ def _merged(original: Any, data: dict[str, Any]) -> str:
 
 def _interview(session: _Session, output: str | None, resume: str | None, region: str | None, rules_dir: Any,
                day: dt.date, lang: str) -> None:
-    from engine.advice import validity_warning
-    from engine.interview import QuestionEngine
-    from engine.pipeline import advise_data, evaluator_for
-    from engine.registry import choose
-    from engine.whatif import apply_to_data, step_rank
+    from engine.advising.advice import validity_warning
+    from engine.advising.interview import QuestionEngine
+    from engine.advising.pipeline import advise_data
+    from engine.deciding.engines import evaluator_for
+    from engine.rulebase.registry import choose
+    from engine.advising.whatif import apply_to_data, step_rank
 
     words, more = T[lang], MORE[lang]
     data: dict[str, Any] = {}
@@ -281,7 +282,7 @@ def _interview(session: _Session, output: str | None, resume: str | None, region
         data = _load_resume(resume)
     region = region or (str(data["region"]) if data.get("region") else None)
     if region is None:
-        from engine.registry import regions
+        from engine.rulebase.registry import regions
 
         names = regions(rules_root(rules_dir))
         if len(names) > 1:
@@ -359,7 +360,7 @@ UNKNOWN_VALUE = "unknown"
 
 def _lookup(data: dict[str, Any], path: str) -> Any:
     """A value at a dotted path of nested proposal data (None when a section is missing)."""
-    from engine.advice import _lookup as lookup
+    from engine.advising.advice import _lookup as lookup
 
     return lookup(data, path)
 
@@ -403,8 +404,8 @@ def _ask_detail(ruleset: Any, data: dict[str, Any], detail: Any, lang: str) -> d
 
 
 def _load_resume(path: str) -> dict[str, Any]:
-    from engine.errors import InputError, Problem
-    from engine.yamlio import load_document
+    from engine.common.errors import InputError, Problem
+    from engine.reading.yamlio import load_document
 
     doc = load_document(path, what="voorstel")
     if not isinstance(doc.data, dict):
@@ -456,7 +457,7 @@ def _answers(ruleset: Any, data: dict[str, Any], asked: set[str] = frozenset()) 
 
     'Weet ik niet' in a file from an earlier session is still open: resuming asks it again.
     """
-    from engine.facts import flatten
+    from engine.reading.facts import flatten
 
     proposal = ruleset.model.model_validate(data)
     facts = flatten(proposal, ruleset.facts)
@@ -480,8 +481,8 @@ def _present(data: dict[str, Any], path: str, specs: dict[str, Any]) -> bool:
 
 
 def _outcome_label(qe: Any, ruleset: Any, data: dict[str, Any], lang: str) -> str:
-    from engine.facts import flatten
-    from engine.i18n import OUTCOME_LABELS
+    from engine.reading.facts import flatten
+    from engine.common.i18n import OUTCOME_LABELS
 
     facts = flatten(ruleset.model.model_validate(data), ruleset.facts)
     return OUTCOME_LABELS[qe.outcome({}, facts)][lang]
@@ -490,7 +491,7 @@ def _outcome_label(qe: Any, ruleset: Any, data: dict[str, Any], lang: str) -> st
 def _validate(ruleset: Any, data: dict[str, Any], output: str) -> None:
     from pydantic import ValidationError
 
-    from engine.errors import InputError, Problem, join_loc
+    from engine.common.errors import InputError, Problem, join_loc
 
     try:
         ruleset.model.model_validate(data)

@@ -22,7 +22,7 @@ def regions(region, rules_dir, date_, lang):
 
     Met --date staat bij elke regio welke versie op die datum geldt (*).
     """
-    from engine.registry import choose, installed
+    from engine.rulebase.registry import choose, installed
 
     day = parse_day(date_)
     root = rules_root(rules_dir)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from .batch import finish, is_folder_target, write_folder
-from .common import (EXIT_CODES, LANGS, check_target, date_option, fail, format_for, guarded, load_all, parse_day,
+from engine.commands.batch import finish, is_folder_target, write_folder
+from engine.commands.common import (EXIT_CODES, LANGS, check_target, date_option, fail, format_for, guarded, load_all, parse_day,
                      protect_inputs, region_options, rules_root, say, warn_validity, write_output)
 
 FORMATS = ("html", "markdown", "docx")
@@ -42,7 +42,7 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
         if output in (None, "-") and fmt == "docx":
             fail("--format docx: geef een bestand met --output / give a file with --output (bijv. advies.docx)")
         check_target(output)
-        from engine.pipeline import advise_loaded
+        from engine.advising.pipeline import advise_loaded
         from engine.report import build_report
         from engine.report.batch import rendered
         from engine.report.house import apply_house_style
@@ -96,7 +96,7 @@ def report(proposals, region, rules_dir, date_, lang, fmt, output, jobs, templat
     Voorbeelden / examples:
       regiotoets report voorstel.yaml --output advies.html
       regiotoets report voorstel.yaml --format docx --output advies.docx
-      regiotoets report scenarios/foodvalley/*.yaml --output rapporten/ --jobs 2
+      regiotoets report scenarios/REGIO/*.yaml --output rapporten/ --jobs 2
       regiotoets report voorstel.yaml -o advies.docx --template huisstijl.dotx
       regiotoets report voorstel.yaml -o advies.html --logo logo.png --stylesheet huisstijl.css
     """

@@ -20,14 +20,14 @@ def rules(ctx, region, rules_dir, date_, lang, fmt, output):
 
     \b
     Voorbeelden / examples:
-      regiotoets rules --region midden-limburg
-      regiotoets rules --region foodvalley --format markdown --output docs/rules-foodvalley.md
-      regiotoets rules diff rules/foodvalley nieuwe-versie/foodvalley
+      regiotoets rules --region REGIO
+      regiotoets rules --region REGIO --format markdown --output docs/rules-REGIO.md
+      regiotoets rules diff rules/REGIO nieuwe-versie/REGIO
     """
     if ctx.invoked_subcommand is not None:
         return
-    from engine.catalogue import render
-    from engine.registry import choose
+    from engine.rulebase.catalogue import render
+    from engine.rulebase.registry import choose
 
     ruleset = choose(region, parse_day(date_), rules_root(rules_dir))
     write_output(render(ruleset, fmt, lang), output)
@@ -37,15 +37,15 @@ def rules(ctx, region, rules_dir, date_, lang, fmt, output):
 @click.argument("old_dir", type=click.Path(file_okay=False))
 @click.argument("new_dir", type=click.Path(file_okay=False))
 @click.option("--scenarios", "pattern", default=None,
-              help="Voorstellen om onder beide versies te toetsen (glob, bijv. 'scenarios/foodvalley/*.yaml'); "
+              help="Voorstellen om onder beide versies te toetsen (glob, bijv. 'scenarios/REGIO/*.yaml'); "
                    "standaard de scenario's van de regio.")
 @click.option("--lang", type=LANGS, default="nl", show_default=True)
 @click.option("--output", "-o", default=None, help="Schrijf naar dit bestand in plaats van naar het scherm.")
 @guarded
 def diff(old_dir, new_dir, pattern, lang, output):
     """Vergelijk twee versies van een regelset: toegevoegde, verwijderde en gewijzigde regels, en welke adviezen veranderen."""
-    from engine.rulediff import compare, evaluate_scenarios, render_text
-    from engine.ruleset import load_ruleset
+    from engine.verifying.rulediff import compare, evaluate_scenarios, render_text
+    from engine.rulebase.ruleset import load_ruleset
 
     old, new = load_ruleset(old_dir), load_ruleset(new_dir)
     result = compare(old, new)
@@ -64,12 +64,12 @@ def coverage(region, rules_dir, date_, fmt, output):
 
     \b
     Voorbeelden / examples:
-      regiotoets rules coverage --region foodvalley
-      regiotoets rules coverage --region foodvalley --format html -o brontrouw.html
-      regiotoets rules coverage --region foodvalley --format markdown -o docs/fidelity-foodvalley.md
+      regiotoets rules coverage --region REGIO
+      regiotoets rules coverage --region REGIO --format html -o brontrouw.html
+      regiotoets rules coverage --region REGIO --format markdown -o docs/fidelity-REGIO.md
     """
-    from engine.coverage import render
-    from engine.registry import choose
+    from engine.verifying.coverage import render
+    from engine.rulebase.registry import choose
 
     ruleset = choose(region, parse_day(date_), rules_root(rules_dir))
     write_output(render(ruleset, fmt), output)
@@ -89,9 +89,9 @@ def new(region, source, valid_from, rules_dir):
     \b
     Voorbeelden / examples:
       regiotoets rules new mijn-regio --source regiovisie.pdf --valid-from 2026-01-01
-      regiotoets rules new foodvalley --source regiovisie-2026.pdf --valid-from 2026-01-01   (nieuwe versie)
+      regiotoets rules new REGIO --source regiovisie-2026.pdf --valid-from 2026-01-01   (nieuwe versie)
     """
-    from engine.scaffold import scaffold
+    from engine.rulebase.scaffold import scaffold
 
     import datetime as dt
 
@@ -114,7 +114,7 @@ def _scenario_files(pattern: str | None, region: str):
     import glob
     from pathlib import Path
 
-    from engine.registry import default_rules_root
+    from engine.rulebase.registry import default_rules_root
 
     if pattern is None:
         folder = default_rules_root().parent / "scenarios" / region

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .common import LANGS, date_option, guarded, load_all, parse_day, region_options, rules_root, write_output
+from engine.commands.common import LANGS, date_option, guarded, load_all, parse_day, region_options, rules_root, write_output
 
 TEXT = {
     "nl": {"original": "Huidig advies", "variant": "Advies met de wijzigingen", "changes": "Wijzigingen",
@@ -42,10 +42,11 @@ TARGET = "participate"  # the outcome without conditions
 @guarded
 def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
     """Wat als? Toets een variant (--set) of zoek de kleinste wijzigingen die het advies veranderen."""
-    from engine.facts import flatten
-    from engine.pipeline import advise_data, search_evaluator
-    from engine.render.escape import terminal_text
-    from engine.whatif import (apply_to_data, change_text, flip_text, minimal_changes, parse_assignment,
+    from engine.reading.facts import flatten
+    from engine.advising.pipeline import advise_data
+    from engine.deciding.engines import search_evaluator
+    from engine.common.escape import terminal_text
+    from engine.advising.whatif import (apply_to_data, change_text, flip_text, minimal_changes, parse_assignment,
                                 rank_missing, route_to, show_value)
 
     day = parse_day(date_)
@@ -118,7 +119,7 @@ def whatif(proposal, assignments, region, rules_dir, date_, lang, fmt):
 
 
 def _label(outcome: str, lang: str) -> str:
-    from engine.i18n import OUTCOME_LABELS
+    from engine.common.i18n import OUTCOME_LABELS
     return OUTCOME_LABELS[outcome][lang]
 
 
@@ -130,8 +131,8 @@ def _uses(advice) -> dict:
 def _advise_variant(ruleset, data, day, lang, name, engine=None):
     from pydantic import ValidationError
 
-    from engine.errors import InputError, Problem, join_loc
-    from engine.pipeline import advise_data
+    from engine.common.errors import InputError, Problem, join_loc
+    from engine.advising.pipeline import advise_data
 
     try:
         return advise_data(ruleset, data, day=day, lang=lang, name=name, engine=engine)

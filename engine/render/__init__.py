@@ -1,1 +1,1 @@
-"""Renderers: turn an :class:`engine.advice.Advice` into text for people or machines."""
+"""Renderers: turn an :class:`engine.advising.advice.Advice` into text for people or machines."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
-from ..advice import Advice
+from engine.advising.advice import Advice
 
 
 def render_json(advices: list[Advice]) -> str:
@@ -32,7 +32,7 @@ def render_json_stdlib(advices: list[Advice]) -> str:
 
 def _floats_agree(advice: Advice) -> bool:
     """Whether every float in the advice is written alike by both serialisers. Only facts hold numbers, and
-    the facts of each rule use are values of ``advice.facts`` (see ``engine.advice._use``)."""
+    the facts of each rule use are values of ``advice.facts`` (see ``engine.advising.advice._use``)."""
     return all(_plain(value) for value in advice.facts.values())
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..advice import Advice, RuleUse
-from ..i18n import organisations, t, value_label
-from .escape import md_inline as _escape
+from engine.advising.advice import Advice, RuleUse
+from engine.common.i18n import organisations, t, value_label
+from engine.common.escape import md_inline as _escape
 
 
 def _use(use: RuleUse, lang: str, cite: bool = True) -> list[str]:

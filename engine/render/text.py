@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import textwrap
 
-from ..advice import Advice, RuleUse
-from ..i18n import organisations, t, value_label
-from .escape import terminal_text
+from engine.advising.advice import Advice, RuleUse
+from engine.common.i18n import organisations, t, value_label
+from engine.common.escape import terminal_text
 
 WIDTH = 88
 

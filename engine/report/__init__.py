@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import Report, build_report
+from engine.report.model import Report, build_report
 
 FORMATS = ("html", "markdown", "docx")
 EXTENSIONS = {"html": ".html", "markdown": ".md", "docx": ".docx"}
@@ -16,7 +16,7 @@ EXTENSIONS = {"html": ".html", "markdown": ".md", "docx": ".docx"}
 
 def report_for(loaded, *, day: dt.date, lang: str = "nl") -> Report:
     """Evaluate a loaded proposal and build its report."""
-    from ..pipeline import advise_loaded
+    from engine.advising.pipeline import advise_loaded
 
     advice = advise_loaded(loaded, day=day, lang=lang)
     return build_report(advice, loaded.ruleset, loaded.proposal)
@@ -25,13 +25,13 @@ def report_for(loaded, *, day: dt.date, lang: str = "nl") -> Report:
 def render(report: Report, fmt: str, template: bytes | None = None) -> bytes:
     """The report in one format, as the bytes of the file; ``template`` is a Word house-style document."""
     if fmt == "html":
-        from .html import render_html
+        from engine.report.html import render_html
         return render_html(report).encode("utf-8")
     if fmt == "markdown":
-        from .markdown import render_markdown_report
+        from engine.report.markdown import render_markdown_report
         return render_markdown_report(report).encode("utf-8")
     if fmt == "docx":
-        from .docx import render_docx
+        from engine.report.docx import render_docx
         return render_docx(report, template)
     raise ValueError(f"unknown report format {fmt!r}")
 

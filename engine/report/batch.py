@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Optional, Union
 
-from . import build_report, render
-from .house import HouseStyle, apply_house_style
-from .model import Report
+from engine.report import build_report, render
+from engine.report.house import HouseStyle, apply_house_style
+from engine.report.model import Report
 
 OVERVIEW_NAMES = {"html": "index.html", "markdown": "overview.md", "docx": "index.html"}
 # Formats of the advice itself (``evaluate``); the report formats are in EXTENSIONS.
@@ -82,8 +82,8 @@ Result = Union[Rendered, Failed]
 
 def overview_row(advice) -> OverviewRow:
     """What the overview shows of one advice: outcome, the deciding rule, region and rule set, validity."""
-    from .i18n import rt
-    from .model import validity_text
+    from engine.report.i18n import rt
+    from engine.report.model import validity_text
 
     deciding = advice.deciding
     rs = advice.ruleset
@@ -101,12 +101,12 @@ def rendered(report: Report, fmt: str, template: Optional[bytes] = None) -> Rend
 def render_advice(advice, fmt: str, colour: bool = False) -> bytes:
     """The advice of ``evaluate`` in text, Markdown or JSON."""
     if fmt == "json":
-        from ..render.jsonout import render_json
+        from engine.render.jsonout import render_json
         return render_json([advice]).encode("utf-8")
     if fmt == "markdown":
-        from ..render.markdown import render_markdown
+        from engine.render.markdown import render_markdown
         return render_markdown(advice).encode("utf-8")
-    from ..render.text import render_text
+    from engine.render.text import render_text
     if colour:
         import click
         return render_text(advice, style=click.style).encode("utf-8")
@@ -115,7 +115,7 @@ def render_advice(advice, fmt: str, colour: bool = False) -> bytes:
 
 def run_job(job: Job) -> Result:
     """Load, evaluate and render one proposal (in whatever process runs it); failures come back as data."""
-    from ..errors import EngineError, InputError
+    from engine.common.errors import EngineError, InputError
 
     try:
         return _run(job)
@@ -129,8 +129,8 @@ def run_job(job: Job) -> Result:
 
 
 def _run(job: Job) -> Rendered:
-    from ..pipeline import advise_loaded
-    from ..validate import load_proposal
+    from engine.advising.pipeline import advise_loaded
+    from engine.deciding.validate import load_proposal
 
     loaded = load_proposal(job.path, region=job.region, day=job.day,
                            rules_root=Path(job.rules_root) if job.rules_root else None)
@@ -197,14 +197,14 @@ def outcome_counts(rows: list[OverviewRow]) -> list[tuple[str, str, int]]:
 def render_overview(rows: list[OverviewRow], fmt: str, lang: str, day: dt.date,
                     failed: list[Failed] | tuple = ()) -> bytes:
     """index.html (HTML and Word reports) or overview.md (Markdown reports); failed files are listed too."""
-    from ..i18n import long_date
-    from .i18n import rt
+    from engine.common.i18n import long_date
+    from engine.report.i18n import rt
 
     failed_names = [PurePath(f.path).name for f in failed]
     counts = outcome_counts(rows)
     expired = sum(1 for r in rows if r.validity_warning)
     if fmt == "markdown":
-        from .markdown import md
+        from engine.report.markdown import md
         lines = [f"# {md(rt('ov_title', lang))}", "", md(rt("ov_intro", lang, n=len(rows), day=long_date(day, lang))), ""]
         if expired:
             lines += [f"> **{md(rt('ov_expired', lang, n=expired))}**", ""]
@@ -220,7 +220,7 @@ def render_overview(rows: list[OverviewRow], fmt: str, lang: str, day: dt.date,
             lines += ["", f"**{md(rt('ov_failed', lang, n=len(failed_names)))}**", ""]
             lines += [f"- {md(name)}" for name in failed_names]
         return ("\n".join(lines) + "\n").encode("utf-8")
-    from .html import OUTCOME_COLOURS, environment
+    from engine.report.html import OUTCOME_COLOURS, environment
     template = environment().get_template("overview.html.j2")
     html = template.render(rows=rows, lang=lang, t=lambda key, **kw: rt(key, lang, **kw), n=len(rows),
                            day=long_date(day, lang), colours=OUTCOME_COLOURS, failed=failed_names, counts=counts,

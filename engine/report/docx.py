@@ -22,9 +22,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..advice import RuleUse
-from .html import OUTCOME_COLOURS
-from .model import Report, lead
+from engine.advising.advice import RuleUse
+from engine.report.html import OUTCOME_COLOURS
+from engine.report.model import Report, lead
 
 ACCENT = RGBColor(0x15, 0x42, 0x73)
 MUTED = RGBColor(0x5A, 0x63, 0x70)

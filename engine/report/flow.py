@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from .model import Report
+from engine.report.model import Report
 
 WIDTH = 640
 NODE_X, NODE_W = 12, 330

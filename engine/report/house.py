@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..errors import InputError, Problem
+from engine.common.errors import InputError, Problem
 
 MAX_BYTES = 20 * 1024 * 1024  # a template with a few images; more is not a house style
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -55,7 +55,7 @@ def _read(path: str, option: str) -> bytes:
 
 def _check_template(path: str, data: bytes) -> None:
     """A Word document or template (.docx, .dotx) that python-docx can open."""
-    from .docx import _from_template
+    from engine.report.docx import _from_template
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

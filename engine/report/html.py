@@ -14,8 +14,8 @@ from pathlib import Path
 
 import jinja2
 
-from .flow import layout
-from .model import Report, lead
+from engine.report.flow import layout
+from engine.report.model import Report, lead
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -41,7 +41,7 @@ def _without_controls(value: object) -> object:
     """Every value put into the page without NUL, ESC and other control characters (JSON can carry ``\\u0000``)."""
     from markupsafe import Markup
 
-    from ..render.escape import strip_controls
+    from engine.common.escape import strip_controls
 
     if isinstance(value, Markup):
         return Markup(strip_controls(str(value)))

@@ -1,7 +1,7 @@
 """Every label and sentence of the board report, in Dutch and English.
 
 The report has its own dictionary (the terminal advice uses
-:mod:`engine.i18n`); a test fails when a key exists in one language only.
+:mod:`engine.common.i18n`); a test fails when a key exists in one language only.
 Region-specific words (step names, outcome sentences, the deciding body)
 come from the rule set, never from here.
 """

@@ -6,9 +6,9 @@ sets is escaped, so it cannot turn into markup (or raw HTML) on a code host.
 
 from __future__ import annotations
 
-from ..advice import RuleUse
-from ..render.escape import md_inline as md  # literal text on one line: tables stay intact
-from .model import Report, lead
+from engine.advising.advice import RuleUse
+from engine.common.escape import md_inline as md  # literal text on one line: tables stay intact
+from engine.report.model import Report, lead
 
 
 def _table(head: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:

@@ -1,6 +1,6 @@
 """The board report as data: every section a renderer needs, already in one language.
 
-Built from an :class:`~engine.advice.Advice` plus the rule set and the
+Built from an :class:`~engine.advising.advice.Advice` plus the rule set and the
 validated proposal, so the HTML, Markdown and Word renderers only lay out
 what is here and never reason themselves. Nothing in this module knows a
 region: steps, outcome sentences and the deciding body come from the rule
@@ -14,13 +14,13 @@ from typing import Any, Optional
 
 from pydantic import BaseModel
 
-from .. import conditions as C
-from ..advice import Advice, RuleUse, supporting_rules
-from ..facts import question_for
-from ..i18n import euro, long_date, number, organisations, value_label
-from ..proposal import UNKNOWN
-from ..ruleset import RuleSet
-from .i18n import REPORT_TEXT, rt
+from engine.rulebase import conditions as C
+from engine.advising.advice import Advice, RuleUse, supporting_rules
+from engine.reading.facts import question_for
+from engine.common.i18n import euro, long_date, number, organisations, value_label
+from engine.reading.proposal import UNKNOWN
+from engine.rulebase.ruleset import RuleSet
+from engine.report.i18n import REPORT_TEXT, rt
 
 # The sections of a board report, in order: (anchor, label key). "inkoopprincipes" only for procurement.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -431,7 +431,7 @@ def communication(advice: Advice, ruleset: RuleSet) -> list[str]:
 
 def validity_text(advice: Advice) -> Optional[str]:
     """The advice's validity warning with the dates written out ("31 december 2025"), as a board reads them."""
-    from ..i18n import t as advice_text
+    from engine.common.i18n import t as advice_text
 
     if not advice.validity_warning:
         return None

@@ -1,0 +1,167 @@
+"""Find installed rule sets and choose the one that applies.
+
+A rule set is any folder under the rules root that has a ``ruleset.yaml``.
+Several versions of one region may live side by side; the one valid on the
+evaluation date is chosen (or, when none is, the nearest one, with a warning
+in the advice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.common.errors import InputError, Problem, did_you_mean, display_path
+from engine.rulebase.ruleset import RuleSet, RuleSetMeta, load_ruleset
+from engine.reading.yamlio import load_document
+
+ENV_RULES = "REGIOTOETS_RULES"
+
+
+def default_rules_root() -> Path:
+    """``$REGIOTOETS_RULES``, else the rule sets shipped with the package (see :func:`_shipped_rules`)."""
+    env = os.environ.get(ENV_RULES)
+    if env:
+        return Path(env)
+    return _PACKAGE_RULES
+
+
+def _shipped_rules() -> Path:
+    """Where the shipped rule sets are: inside an installed package, or in the checkout.
+
+    A wheel carries the repository's ``rules/`` as ``engine/rulesets/`` (pyproject.toml); a checkout or an
+    editable install has no such folder and reads ``rules/`` beside the engine, the source of truth.
+    """
+    engine_folder = Path(__file__).resolve().parent.parent
+    installed_copy = engine_folder / "rulesets"
+    if installed_copy.is_dir():
+        return installed_copy
+    return engine_folder.parent / "rules"
+
+
+_PACKAGE_RULES = _shipped_rules()
+_RESOLVED: dict[tuple[str, str], Path] = {}
+
+
+def _resolved(root: Path) -> Path:
+    """``root.resolve()``, remembered per working directory (choosing a rule set happens once per proposal)."""
+    key = (os.getcwd(), str(root))
+    found = _RESOLVED.get(key)
+    if found is None:
+        if len(_RESOLVED) > 256:
+            _RESOLVED.clear()
+        found = _RESOLVED[key] = root.resolve()
+    return found
+
+
+@dataclass(frozen=True)
+class Installed:
+    folder: Path
+    meta: RuleSetMeta
+
+
+@lru_cache(maxsize=8)
+def _scan(root: Path) -> tuple[Installed, ...]:
+    out = []
+    for head in sorted(root.glob("**/ruleset.yaml")):
+        doc = load_document(head)
+        try:
+            meta = RuleSetMeta.model_validate(doc.data)
+        except ValidationError:
+            # A broken header is reported when that rule set is actually loaded.
+            out.append(Installed(head.parent, None))  # type: ignore[arg-type]
+            continue
+        out.append(Installed(head.parent, meta))
+    return tuple(out)
+
+
+def installed(root: Path | None = None) -> list[Installed]:
+    """All rule sets under ``root``, in folder order."""
+    root = _resolved(root or default_rules_root())
+    if not root.is_dir():
+        raise InputError([Problem(display_path(root), "map met regelsets bestaat niet / rules folder does not exist",
+                                  suggestion="geef een map met --rules / pass a folder with --rules")])
+    return [i for i in _scan(root) if i.meta is not None] + [i for i in _scan(root) if i.meta is None]
+
+
+def regions(root: Path | None = None) -> list[str]:
+    return sorted({i.meta.region for i in installed(root) if i.meta is not None})
+
+
+@lru_cache(maxsize=16)
+def _load(folder: Path) -> RuleSet:
+    return load_ruleset(folder)
+
+
+def _folder_named(found: Installed, region: str) -> Problem:
+    """The rule set in a folder called ``region`` names another region: point at its 'region:' line."""
+    doc = load_document(found.folder / "ruleset.yaml")
+    line, column = doc.position_of(("region",)) or (None, None)
+    return Problem(doc.name, f"de regelset in map '{region}' heet '{found.meta.region}' / the rule set in folder "
+                             f"'{region}' is called '{found.meta.region}'", line=line, column=column, field="region",
+                   suggestion=f"bedoelde u / did you mean 'region: {region}'?")
+
+
+_CHOSEN: dict[tuple, RuleSet] = {}
+
+
+def choose(region: str | None, day: dt.date, root: Path | None = None, *, origin: str = "--region") -> RuleSet:
+    """The rule set for ``region`` valid on ``day``.
+
+    With no region named and exactly one region installed, that one is used. A choice made is
+    remembered (the installed rule sets are read once per process anyway): a batch asks once per proposal.
+    """
+    key = (region, day, os.getcwd(), str(root or default_rules_root()))
+    hit = _CHOSEN.get(key)
+    if hit is not None:
+        return hit
+    chosen = _choose(region, day, root, origin)
+    if len(_CHOSEN) >= 256:
+        _CHOSEN.clear()
+    _CHOSEN[key] = chosen
+    return chosen
+
+
+def _choose(region: str | None, day: dt.date, root: Path | None, origin: str) -> RuleSet:
+    found = installed(root)
+    names = sorted({i.meta.region for i in found if i.meta is not None})
+    broken = [i for i in found if i.meta is None]
+    if broken and (region is None or not names):
+        return _load(broken[0].folder)  # raises a RuleError naming the file
+    if region is None:
+        if len(names) == 1:
+            region = names[0]
+        else:
+            raise InputError([Problem(origin, "geen regio opgegeven / no region given",
+                                      expected=" | ".join(names),
+                                      suggestion="zet 'region:' in het voorstel of gebruik --region "
+                                                 "/ set 'region:' in the proposal or use --region")])
+    if region not in names:  # a region's name is matched without regard to case
+        same = [n for n in names if n.casefold() == region.casefold()]
+        if len(same) == 1:
+            region = same[0]
+    candidates = [i for i in found if i.meta is not None and i.meta.region == region]
+    if not candidates:
+        for i in broken:  # the region's own rule set has a broken header: name that file, not "unknown region"
+            if i.folder.name == region:
+                return _load(i.folder)
+        problems = [Problem(origin, f"onbekende regio '{region}' / unknown region", expected=" | ".join(names),
+                            suggestion=did_you_mean(region, names))]
+        problems += [_folder_named(i, region) for i in found if i.meta is not None and i.folder.name == region]
+        raise InputError(problems)
+    valid = [i for i in candidates if i.meta.valid_from <= day and (i.meta.valid_until is None or day <= i.meta.valid_until)]
+    if valid:
+        pick = max(valid, key=lambda i: i.meta.valid_from)
+    else:
+        # None valid: take the one whose period is nearest; the advice carries a warning.
+        def distance(i: Installed) -> int:
+            if day < i.meta.valid_from:
+                return (i.meta.valid_from - day).days
+            return (day - i.meta.valid_until).days if i.meta.valid_until else 0
+        pick = min(candidates, key=distance)
+    return _load(pick.folder)

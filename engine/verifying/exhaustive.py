@@ -1,0 +1,299 @@
+"""The exhaustive run: one witness per reachable signature, judged against every invariant.
+
+One witness proposal per signature is evaluated through the command line's
+pipeline (:func:`engine.deciding.engines.search_evaluator`, ``single_outcome``; the
+plain-Python engine unless ``--engine`` says otherwise, proven equal to
+durable_rules by ``tests/test_engines_equal.py``, and compared with the other
+engine on every class here) and the engine's conclusions are compared with
+the predicted signature. For the fact-variation invariants (monotonicity,
+unknown) the same enumeration runs on k copies of the conditions, one per
+class of the varied fact, so every (proposal, variation) pair is covered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+from engine.rulebase import conditions as C
+from engine.common.errors import EngineError
+from engine.rulebase.invariants import VARIATION_KINDS, InvariantSet, outcome_bound, proposal_data, reasons_cited
+from engine.rulebase.ruleset import RuleSet, load_ruleset
+from engine.verifying.findings import Report, Violation
+from engine.verifying.enumeration import (Analysis, Enumerator, Label, Reached, analyse, paths_of, representative,
+                                          satisfying)
+from engine.verifying.judge import Judge, describe_facts, minimise
+
+
+def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
+               progress: Callable[[str], None] | None = None) -> None:
+    """Cover the whole decision space; fill ``report`` with counts and violations."""
+    started = time.perf_counter()
+    specs = ruleset.facts
+    analysis = analyse(ruleset, invariants)
+    judge = Judge(ruleset)
+    enum = analysis.enum
+    reached = enum.run(analysis.system, analysis.relevant)
+    report.raw = math.prod(analysis.sizes[p] for p in analysis.relevant)
+    assert sum(r.count for r in reached.values()) == report.raw, "telling klopt niet / count mismatch"
+    ids = {inv.kind: inv.id for inv in invariants.invariants}
+    one_id = ids.get("one_outcome", "one_outcome")
+    bounds = invariants.of_kind("outcome_bound")
+    outcome_of: dict[frozenset, str | None] = {}
+    checked: Counter = Counter()
+    other = judge.other_engine()
+    report.engines = (judge.evaluator.engine,) + ((other.engine,) if other is not None else ())
+    for sig, r in reached.items():
+        facts = analysis.full_facts(specs, r.witness)
+        trace = judge.trace(facts)
+        if other is not None:  # both rule engines on every class: the same rules fire in the same order
+            if other.evaluate(facts) == trace:
+                report.agreed += 1
+            else:
+                report.disagreed.append(facts)
+        outcomes = [ruleset.by_id[i].then.outcome for i in judge.evaluator.outcome_rules(trace)]
+        _verify_signature(ruleset, analysis, sig, trace, facts)
+        outcome = outcomes[0] if len(set(outcomes)) == 1 else None
+        outcome_of[sig] = outcome
+        checked[one_id] += 1
+        if outcome is None:
+            _report_no_single(report, ruleset, judge, one_id, facts, outcomes)
+            continue
+        report.outcome_counts[outcome] += 1
+        report.raw_outcome_counts[outcome] += r.count
+        for inv in bounds:
+            if ("premise", inv.id) in sig:
+                checked[inv.id] += 1
+                if not outcome_bound(outcome, inv.data.at_least, inv.data.at_most):
+                    _report_bound(report, ruleset, judge, inv, facts, outcome)
+    report.reduced = len(reached)
+    if progress:
+        progress(f"{len(reached)} signaturen geëvalueerd / signatures evaluated")
+    _variations(ruleset, invariants, analysis, enum, judge, outcome_of, report, checked)
+    _advice_checks(ruleset, invariants, analysis, reached, judge, report, checked)
+    report.never_fired = [r.id for r in ruleset.rules if r.id not in judge.fired]
+    report.checked = dict(checked)
+    report.evaluations = judge.evaluations
+    report.seconds = time.perf_counter() - started
+
+
+def _verify_signature(ruleset: RuleSet, analysis: Analysis, sig: frozenset, trace, facts: dict[str, Any]) -> None:
+    """The engine must draw exactly the conclusions the analysis predicted; otherwise the reduction is unsound."""
+    for name in analysis.base_only:
+        if (name in trace.conclusions) != (("finding", name) in sig):
+            raise EngineError(f"analyse en regelmachine verschillen over conclusie '{name}' / analysis and engine "
+                              f"disagree ({describe_facts(ruleset, facts)})")
+    for label in sig:
+        if label[0] == "rule" and label[1] not in trace.fired:
+            raise EngineError(f"analyse en regelmachine verschillen over regel {label[1]} / analysis and engine disagree")
+
+
+def _report_no_single(report: Report, ruleset: RuleSet, judge: Judge, inv_id: str, facts: dict[str, Any],
+                      outcomes: list[str]) -> None:
+    small = minimise(facts, set(), lambda f: len(set(judge.outcomes(f))) != 1)
+    found = judge.outcomes(small)
+    fired = [i for i in judge.evaluator.outcome_rules(judge.trace(small))]
+    what = (f"{len(set(found))} uitkomsten / outcomes ({', '.join(fired)})" if fired
+            else "geen uitkomst / no outcome")
+    report.violations.append(Violation(inv_id, what, small, outcomes=tuple(found)))
+
+
+def _report_bound(report: Report, ruleset: RuleSet, judge: Judge, inv, facts: dict[str, Any], outcome: str) -> None:
+    def still(f: dict[str, Any]) -> bool:
+        o = judge.outcome(f)
+        return o is not None and C.evaluate(inv.premise, f, frozenset()) and \
+            not outcome_bound(o, inv.data.at_least, inv.data.at_most)
+    small = minimise(facts, set(), still)
+    got = judge.outcome(small) or outcome
+    bound = " en ".join(x for x in (f"ten minste / at least {inv.data.at_least}" if inv.data.at_least else "",
+                                    f"hooguit / at most {inv.data.at_most}" if inv.data.at_most else "") if x)
+    report.violations.append(Violation(inv.id, f"uitkomst / outcome {got}, verwacht / expected {bound}", small,
+                                       outcomes=(got,)))
+
+
+def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, enum: Enumerator, judge: Judge,
+                outcome_of: dict[frozenset, str | None], report: Report, checked: Counter) -> None:
+    """Monotonicity and unknown: vary one fact over all its classes, for every reachable rest."""
+    specs = ruleset.facts
+    kinds = {inv.id for inv in invariants.invariants if inv.kind in VARIATION_KINDS}
+    if not kinds:
+        return
+    reported: set[tuple] = set()
+    read = set().union(*(paths_of(c) for _, c in analysis.system))
+    for path, order in invariants.orders.items():
+        classes = analysis.classes.get(path)
+        if not classes or len(classes) < 2:
+            continue
+        if path not in read:  # no rule that draws a conclusion or an outcome reads it: it cannot change the outcome
+            continue
+        values = [representative(c) for c in classes]
+        # One copy of the system per class of the varied fact; an entry that does not read the fact is the
+        # same in every copy and stays one entry (its plain label), so the copies share the enumerator's memo.
+        nodes = enum.nodes
+        system: list[tuple[Label, int]] = []
+        for label, cond in analysis.system:
+            nid = nodes.of(cond)
+            if path in nodes.paths[nid]:
+                system.extend((("var", i, label), nodes.substitute(nid, path, v)) for i, v in enumerate(values))
+            else:
+                system.append((label, nid))
+        # The entries that read the fact (its copies) and every entry sharing a fact with them, apart from the
+        # rest: the two sides are independent, so every reachable combination is one signature of each side.
+        paths = nodes.paths
+        near = {path}
+        near_entries = [e for e in system if e[0][0] == "var"]
+        for _, n in near_entries:
+            near |= paths[n]
+        grown = True
+        others = [e for e in system if e[0][0] != "var"]
+        while grown:
+            grown = False
+            keep = []
+            for e in others:
+                if paths[e[1]] & near:
+                    near |= paths[e[1]]
+                    near_entries.append(e)
+                    grown = True
+                else:
+                    keep.append(e)
+            others = keep
+        k = len(values)
+        near_sigs = []  # per signature of the near side: its labels per class, and its witness
+        for sig, r in enum.run_interned(tuple(near_entries), ()).items():
+            common: list = []
+            varied: list[list] = [[] for _ in range(k)]
+            for label in sig:
+                if label[0] == "var":
+                    varied[label[1]].append(label[2])
+                else:
+                    common.append(label)
+            near_sigs.append((tuple(frozenset(common + v) for v in varied), r))
+        far_sigs = list(enum.run_interned(tuple(others), ()).items())
+        # Several signatures can stand for one combination of per-class signatures (a label drawn both by an
+        # entry that reads the fact and by one that does not): each combination is checked once.
+        combos: dict[tuple[frozenset, ...], tuple[Reached, Reached]] = {}
+        for far, rf in far_sigs:
+            for near_parts, rn in near_sigs:
+                parts = tuple(far | part for part in near_parts)
+                old = combos.get(parts)
+                if old is None or rf.known + rn.known < old[0].known + old[1].known:
+                    combos[parts] = (rf, rn)
+        class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
+        problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
+        for parts, (rf, rn) in combos.items():
+            per_class = []
+            for i, part in enumerate(parts):
+                if part not in outcome_of:
+                    witness = {**rf.witness, **rn.witness, path: values[i]}
+                    outcome_of[part] = judge.outcome(analysis.full_facts(specs, witness))
+                per_class.append(outcome_of[part])
+            if any(o is None for o in per_class):
+                continue  # already reported as a one-outcome violation
+            for inv_id in kinds:
+                checked[inv_id] += 1
+            witness = {**rf.witness, **rn.witness}
+            covered = invariants.covered(path, witness)  # other judgements may cover an unknown of this fact
+            vector = (tuple(per_class), covered)
+            problems = problems_of.get(vector)
+            if problems is None:
+                outcomes = {v: per_class[c] for v, c in class_of if c is not None}
+                problems = problems_of[vector] = invariants.variation_problems(path, outcomes, witness)
+            for inv_id, a, b in problems:
+                key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
+                if key in reported:
+                    continue
+                reported.add(key)
+                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
+                                  analysis.full_facts(specs, witness))
+
+
+def _report_variation(report: Report, ruleset: RuleSet, invariants: InvariantSet, judge: Judge, inv_id: str,
+                      path: str, a: Any, b: Any, facts: dict[str, Any]) -> None:
+    def outcomes_for(f: dict[str, Any]) -> dict[Any, str] | None:
+        got = {}
+        for v in ruleset.facts[path].domain:
+            o = judge.outcome({**f, path: v})
+            if o is None:
+                return None
+            got[v] = o
+        return got
+
+    def still(f: dict[str, Any]) -> bool:
+        got = outcomes_for(f)
+        return got is not None and (inv_id, a, b) in invariants.variation_problems(path, got, f)
+
+    small = minimise({**facts, path: a}, {path}, still)
+    oa, ob = judge.outcome({**small, path: a}), judge.outcome({**small, path: b})
+    report.violations.append(Violation(
+        inv_id, f"{path}: {a} → {b} geeft / gives {oa} → {ob}", {**small, path: a}, changed=(path, a, b),
+        outcomes=(oa or "?", ob or "?")))
+
+
+def _advice_checks(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, reached: dict[frozenset, Reached],
+                   judge: Judge, report: Report, checked: Counter) -> None:
+    """Reasons and determinism on the advice: one witness per signature, plus one per advice-only rule."""
+    from engine.advising.pipeline import advise_data
+
+    reasons_id = next((i.id for i in invariants.invariants if i.kind == "reasons_cited"), None)
+    det_id = next((i.id for i in invariants.invariants if i.kind == "deterministic"), None)
+    witnesses = [r.witness for r in reached.values()]
+    for rule in ruleset.rules:  # rules that share a finding with another need a witness of their own
+        rid = rule.id
+        if rid not in judge.fired and not C.conclusion_names(rule.condition):
+            w = satisfying(ruleset.by_id[rid].condition, analysis)
+            if w is not None:
+                witnesses.append(w)
+    day = dt.date(2000, 1, 1)
+    engine = judge.evaluator.engine
+    renderings: dict[int, str] = {}
+    for n, w in enumerate(witnesses):
+        facts = analysis.full_facts(ruleset.facts, w)
+        if judge.outcome(facts) is None:
+            continue
+        data = proposal_data(ruleset, facts)
+        sampled = bool(det_id) and n % max(1, len(witnesses) // 200) == 0
+        advice = advise_data(ruleset, data, day=day, engine=engine, answers=sampled)
+        judge.fired.update(u.rule for u in advice.trace)
+        if reasons_id:
+            checked[reasons_id] += 1
+            problems = reasons_cited(advice, ruleset)
+            if problems:
+                report.violations.append(Violation(reasons_id, "; ".join(problems), facts, outcomes=(advice.outcome,)))
+        if sampled:
+            renderings[n] = advice.model_dump_json()
+    if det_id and renderings:
+        # Same proposals again, in reverse order. (In another process: tests/test_invariants.py; a process
+        # started here would cost more than the whole rest of the check.)
+        order = sorted(renderings, reverse=True)
+        again = {n: advise_data(ruleset, proposal_data(ruleset, analysis.full_facts(ruleset.facts, witnesses[n])),
+                                day=day, engine=engine).model_dump_json() for n in order}
+        for n in order:
+            checked[det_id] += 1
+            same = {renderings[n], again[n]}
+            if len(same) != 1:
+                report.violations.append(Violation(det_id, "ander advies bij herhaling / different advice on repetition",
+                                                   analysis.full_facts(ruleset.facts, witnesses[n])))
+
+
+def _fresh_worker(folder: str, items: list[dict[str, Any]], day_iso: str) -> list[str]:
+    from engine.advising.pipeline import advise_data
+
+    ruleset = load_ruleset(folder)
+    day = dt.date.fromisoformat(day_iso)
+    return [advise_data(ruleset, d, day=day).model_dump_json() for d in items]
+
+
+def _in_fresh_process(folder: Path, items: list[dict[str, Any]], day: dt.date) -> list[str] | None:
+    """The advice on ``items`` computed by a new process (which builds its own evaluator)."""
+    import multiprocessing
+
+    try:
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            return pool.apply(_fresh_worker, (str(folder), items, day.isoformat()))
+    except (OSError, RuntimeError):  # no processes available: the in-process repetition still runs
+        return None
