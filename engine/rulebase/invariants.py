@@ -283,12 +283,14 @@ class InvariantSet:
         unknown is covered by the details that are given (the judgement given
         value by value instead of as a whole).
         """
-        def known(p: str) -> bool:
-            return facts.get(p) not in (UNKNOWN, None)
+        return any(facts.get(p) not in (UNKNOWN, None) for p in self.covering_facts(path))
+
+    def covering_facts(self, path: str) -> tuple[str, ...]:
+        """The facts whose being known covers an unknown ``path``: its summary, or else its details."""
         summary = self.summaries.get(path)
         if summary is not None:
-            return known(summary)
-        return any(known(d) for d, s in self.summaries.items() if s == path)
+            return (summary,)
+        return tuple(d for d, s in self.summaries.items() if s == path)
 
     def variation_problems(self, path: str, outcomes: dict[Any, str],
                            facts: dict[str, Any] | None = None) -> list[tuple[str, Any, Any]]:

@@ -412,6 +412,7 @@ def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
     entries: list[tuple[Label, C.Condition]] = []
     base, derived_findings, advice_only = set(), set(), []
     read = {name for r in ruleset.rules for name in C.conclusion_names(r.condition)}
+    part_numbers: dict[C.Condition, int] = {}
     for rule in ruleset.rules:
         cond, then = rule.condition, rule.then
         if then.finding and then.finding not in read and not then.outcome:
@@ -433,7 +434,8 @@ def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
             if not then.finding and not then.outcome:
                 continue  # it draws nothing another rule reads and gives no outcome: it cannot change the outcome
             for part in fact_parts(cond):
-                entries.append((("part", part), part))
+                # labelled by number: a label is hashed at every step of the enumeration, a condition tree is not
+                entries.append((("part", part_numbers.setdefault(part, len(part_numbers))), part))
     for inv in invariants.of_kind("outcome_bound"):
         entries.append((("premise", inv.id), inv.premise))
     every = [r.condition for r in ruleset.rules] + [c for _, c in entries]

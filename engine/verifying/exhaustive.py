@@ -22,6 +22,7 @@ from typing import Any, Callable
 from engine.rulebase import conditions as C
 from engine.common.errors import EngineError
 from engine.rulebase.invariants import VARIATION_KINDS, InvariantSet, outcome_bound, proposal_data, reasons_cited
+from engine.reading.proposal import UNKNOWN
 from engine.rulebase.ruleset import RuleSet, load_ruleset
 from engine.verifying.findings import Report, Violation
 from engine.verifying.enumeration import (Analysis, Enumerator, Label, Reached, analyse, paths_of, representative,
@@ -44,12 +45,13 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
     one_id = ids.get("one_outcome", "one_outcome")
     bounds = invariants.of_kind("outcome_bound")
     outcome_of: dict[frozenset, str | None] = {}
+    traces: dict[frozenset, Any] = {}  # the trace of each class, for the checks on the advice
     checked: Counter = Counter()
     other = judge.other_engine()
     report.engines = (judge.evaluator.engine,) + ((other.engine,) if other is not None else ())
     for sig, r in reached.items():
         facts = analysis.full_facts(specs, r.witness)
-        trace = judge.trace(facts)
+        trace = traces[sig] = judge.trace(facts)
         if other is not None:  # both rule engines on every class: the same rules fire in the same order
             if other.evaluate(facts) == trace:
                 report.agreed += 1
@@ -74,7 +76,7 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
     if progress:
         progress(f"{len(reached)} signaturen geëvalueerd / signatures evaluated")
     _variations(ruleset, invariants, analysis, enum, judge, outcome_of, report, checked)
-    _advice_checks(ruleset, invariants, analysis, reached, judge, report, checked)
+    _advice_checks(ruleset, invariants, analysis, reached, traces, judge, report, checked)
     report.never_fired = [r.id for r in ruleset.rules if r.id not in judge.fired]
     report.checked = dict(checked)
     report.evaluations = judge.evaluations
@@ -124,6 +126,21 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
         return
     reported: set[tuple] = set()
     read = set().union(*(paths_of(c) for _, c in analysis.system))
+    bits: dict[Any, int] = {}
+
+    def bit(label: Any) -> int:
+        b = bits.get(label)
+        if b is None:
+            b = bits[label] = 1 << len(bits)
+        return b
+
+    def mask(sig: frozenset) -> int:
+        m = 0
+        for label in sig:
+            m |= bit(label)
+        return m
+
+    outcome_by_mask = {mask(sig): o for sig, o in outcome_of.items()}
     for path, order in invariants.orders.items():
         classes = analysis.classes.get(path)
         if not classes or len(classes) < 2:
@@ -162,53 +179,66 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
                     keep.append(e)
             others = keep
         k = len(values)
-        near_sigs = []  # per signature of the near side: its labels per class, and its witness
+        # Signatures as bit masks (one bit per label): the product of the two sides is taken for every
+        # combination, and or-ing and hashing integers costs a fraction of doing so with sets of conditions.
+        near_sigs = []  # per signature of the near side: its mask per class, and its witness
         for sig, r in enum.run_interned(tuple(near_entries), ()).items():
-            common: list = []
-            varied: list[list] = [[] for _ in range(k)]
+            common = 0
+            varied = [0] * k
             for label in sig:
                 if label[0] == "var":
-                    varied[label[1]].append(label[2])
+                    varied[label[1]] |= bit(label[2])
                 else:
-                    common.append(label)
-            near_sigs.append((tuple(frozenset(common + v) for v in varied), r))
-        far_sigs = list(enum.run_interned(tuple(others), ()).items())
+                    common |= bit(label)
+            near_sigs.append((tuple(common | v for v in varied), r))
+        far_sigs = [(mask(sig), r) for sig, r in enum.run_interned(tuple(others), ()).items()]
         # Several signatures can stand for one combination of per-class signatures (a label drawn both by an
         # entry that reads the fact and by one that does not): each combination is checked once.
-        combos: dict[tuple[frozenset, ...], tuple[Reached, Reached]] = {}
+        combos: dict[tuple[int, ...], tuple[Reached, Reached]] = {}
         for far, rf in far_sigs:
             for near_parts, rn in near_sigs:
-                parts = tuple(far | part for part in near_parts)
+                parts = tuple(map(far.__or__, near_parts))
                 old = combos.get(parts)
                 if old is None or rf.known + rn.known < old[0].known + old[1].known:
                     combos[parts] = (rf, rn)
         class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
+        covered_by = invariants.covering_facts(path)
         problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
+        judged = 0
         for parts, (rf, rn) in combos.items():
             per_class = []
             for i, part in enumerate(parts):
-                if part not in outcome_of:
+                got = outcome_by_mask.get(part, _UNSEEN)
+                if got is _UNSEEN:
                     witness = {**rf.witness, **rn.witness, path: values[i]}
-                    outcome_of[part] = judge.outcome(analysis.full_facts(specs, witness))
-                per_class.append(outcome_of[part])
-            if any(o is None for o in per_class):
-                continue  # already reported as a one-outcome violation
-            for inv_id in kinds:
-                checked[inv_id] += 1
-            witness = {**rf.witness, **rn.witness}
-            covered = invariants.covered(path, witness)  # other judgements may cover an unknown of this fact
-            vector = (tuple(per_class), covered)
-            problems = problems_of.get(vector)
-            if problems is None:
-                outcomes = {v: per_class[c] for v, c in class_of if c is not None}
-                problems = problems_of[vector] = invariants.variation_problems(path, outcomes, witness)
-            for inv_id, a, b in problems:
-                key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
-                if key in reported:
-                    continue
-                reported.add(key)
-                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
-                                  analysis.full_facts(specs, witness))
+                    got = outcome_by_mask[part] = judge.outcome(analysis.full_facts(specs, witness))
+                if got is None:
+                    break  # already reported as a one-outcome violation
+                per_class.append(got)
+            else:
+                judged += 1
+                witness = None
+                # other judgements may cover an unknown of this fact
+                covered = any(rn.witness.get(p, rf.witness.get(p)) not in (UNKNOWN, None) for p in covered_by)
+                vector = (tuple(per_class), covered)
+                problems = problems_of.get(vector)
+                if problems is None:
+                    witness = {**rf.witness, **rn.witness}
+                    outcomes = {v: per_class[c] for v, c in class_of if c is not None}
+                    problems = problems_of[vector] = invariants.variation_problems(path, outcomes, witness)
+                for inv_id, a, b in problems:
+                    key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
+                    if key in reported:
+                        continue
+                    reported.add(key)
+                    witness = witness or {**rf.witness, **rn.witness}
+                    _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
+                                      analysis.full_facts(specs, witness))
+        for inv_id in kinds:
+            checked[inv_id] += judged
+
+
+_UNSEEN = object()
 
 
 def _report_variation(report: Report, ruleset: RuleSet, invariants: InvariantSet, judge: Judge, inv_id: str,
@@ -234,49 +264,66 @@ def _report_variation(report: Report, ruleset: RuleSet, invariants: InvariantSet
 
 
 def _advice_checks(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, reached: dict[frozenset, Reached],
-                   judge: Judge, report: Report, checked: Counter) -> None:
+                   traces: dict[frozenset, Any], judge: Judge, report: Report, checked: Counter) -> None:
     """Reasons and determinism on the advice: one witness per signature, plus one per advice-only rule."""
+    from engine.advising.advice import support
     from engine.advising.pipeline import advise_data
+    from engine.deciding.evaluate import single_outcome
 
     reasons_id = next((i.id for i in invariants.invariants if i.kind == "reasons_cited"), None)
     det_id = next((i.id for i in invariants.invariants if i.kind == "deterministic"), None)
-    witnesses = [r.witness for r in reached.values()]
+    witnesses = [(r.witness, traces.get(sig)) for sig, r in reached.items()]
     for rule in ruleset.rules:  # rules that share a finding with another need a witness of their own
         rid = rule.id
         if rid not in judge.fired and not C.conclusion_names(rule.condition):
             w = satisfying(ruleset.by_id[rid].condition, analysis)
             if w is not None:
-                witnesses.append(w)
+                witnesses.append((w, None))
     day = dt.date(2000, 1, 1)
-    engine = judge.evaluator.engine
+    evaluator = judge.evaluator
     renderings: dict[int, str] = {}
-    for n, w in enumerate(witnesses):
+    # The reasons of an advice are its outcome rule and the fired rules that rule rests on (advice.support), each
+    # with its own citation: one advice per distinct set of them answers for every witness with that set.
+    reason_problems: dict[tuple, list[str]] = {}
+    for n, (w, trace) in enumerate(witnesses):
         facts = analysis.full_facts(ruleset.facts, w)
-        if judge.outcome(facts) is None:
-            continue
-        data = proposal_data(ruleset, facts)
+        if trace is None:
+            trace = judge.trace(facts)
+        try:
+            outcome = single_outcome(evaluator, trace)
+        except EngineError:
+            continue  # reported as a one-outcome violation
+        outcome_rules = tuple(evaluator.outcome_rules(trace))
+        key = (outcome_rules, frozenset(i for o in outcome_rules for i in support(ruleset, trace, o)))
         sampled = bool(det_id) and n % max(1, len(witnesses) // 200) == 0
-        advice = advise_data(ruleset, data, day=day, engine=engine, answers=sampled)
-        judge.fired.update(u.rule for u in advice.trace)
+        problems = reason_problems.get(key)
+        if problems is None or sampled:
+            advice = advise_data(ruleset, proposal_data(ruleset, facts), day=day, engine=evaluator.engine,
+                                 answers=sampled)
+            judge.fired.update(u.rule for u in advice.trace)
+            problems = reasons_cited(advice, ruleset) if reasons_id else []
+            if [u.rule for u in advice.trace] != list(trace.fired):  # the proposal written from the facts differs
+                problems.append("het advies volgt een ander spoor dan de feiten / the advice follows another trace "
+                                "than the facts")
+            reason_problems[key] = problems
+            if sampled:
+                renderings[n] = advice.model_dump_json()
         if reasons_id:
             checked[reasons_id] += 1
-            problems = reasons_cited(advice, ruleset)
             if problems:
-                report.violations.append(Violation(reasons_id, "; ".join(problems), facts, outcomes=(advice.outcome,)))
-        if sampled:
-            renderings[n] = advice.model_dump_json()
+                report.violations.append(Violation(reasons_id, "; ".join(problems), facts, outcomes=(outcome,)))
     if det_id and renderings:
         # Same proposals again, in reverse order. (In another process: tests/test_invariants.py; a process
         # started here would cost more than the whole rest of the check.)
         order = sorted(renderings, reverse=True)
-        again = {n: advise_data(ruleset, proposal_data(ruleset, analysis.full_facts(ruleset.facts, witnesses[n])),
-                                day=day, engine=engine).model_dump_json() for n in order}
+        again = {n: advise_data(ruleset, proposal_data(ruleset, analysis.full_facts(ruleset.facts, witnesses[n][0])),
+                                day=day, engine=evaluator.engine).model_dump_json() for n in order}
         for n in order:
             checked[det_id] += 1
             same = {renderings[n], again[n]}
             if len(same) != 1:
                 report.violations.append(Violation(det_id, "ander advies bij herhaling / different advice on repetition",
-                                                   analysis.full_facts(ruleset.facts, witnesses[n])))
+                                                   analysis.full_facts(ruleset.facts, witnesses[n][0])))
 
 
 def _fresh_worker(folder: str, items: list[dict[str, Any]], day_iso: str) -> list[str]:
