@@ -271,9 +271,16 @@ def _page_numbers(section, report: Report) -> None:
 
 
 def _body(document, report: Report, house: bool) -> None:
-    a, t = report.advice, report.t
+    """The sections of the bestuursvoorstel in their fixed order, then the appendices and the footer."""
     w = Writer(document, report, house)
+    for part in (_front, _decision, _arguments, _finances, _procurement, _missing_and_communication, _appendices):
+        part(document, report, w)
+    _footer(document, report, house)
 
+
+def _front(document, report: Report, w: Writer) -> None:
+    """Logo, title, the details of the proposal, a validity warning and the table of contents."""
+    a, t = report.advice, report.t
     if report.logo is not None and report.logo[0] != "image/svg+xml":  # Word shows PNG, JPEG and GIF
         document.add_picture(io.BytesIO(report.logo[1]), height=Mm(15))
     kicker = document.add_paragraph()
@@ -292,6 +299,10 @@ def _body(document, report: Report, house: bool) -> None:
     _run(contents, t("contents"), bold=True)
     _field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', t("toc_hint"))
 
+
+def _decision(document, report: Report, w: Writer) -> None:
+    """Beslispunten, aanleiding and beoogd effect: what the board decides and the advice in one box."""
+    a, t = report.advice, report.t
     w.heading("beslispunten")
     w.para(t("dp_intro"))
     w.numbered([("", point, None) for point in report.decision_points])
@@ -315,6 +326,10 @@ def _body(document, report: Report, house: bool) -> None:
         w.para(t("advice_conditions_intro"))
         w.uses(a.conditions)
 
+
+def _arguments(document, report: Report, w: Writer) -> None:
+    """Argumenten and kanttekeningen: the reasons the outcome rests on, the reasons weighed, the caveats."""
+    a, t = report.advice, report.t
     w.heading("argumenten")
     if a.reasons:
         w.uses(a.reasons)
@@ -331,6 +346,10 @@ def _body(document, report: Report, house: bool) -> None:
     else:
         w.note(t("no_caveats"))
 
+
+def _finances(document, report: Report, w: Writer) -> None:
+    """Financiën: every cost component with its effect, amount and note, and the total."""
+    t = report.t
     w.heading("financien")
     if report.finances:
         w.para(t("fin_intro"))
@@ -344,6 +363,10 @@ def _body(document, report: Report, house: bool) -> None:
     else:
         w.note(t("fin_none"))
 
+
+def _procurement(document, report: Report, w: Writer) -> None:
+    """Inkoopprincipes, only for a procurement: per principle conform, deviating or not assessed."""
+    t = report.t
     if "inkoopprincipes" in dict(report.sections):
         w.heading("inkoopprincipes")
         if report.principles:
@@ -356,6 +379,10 @@ def _body(document, report: Report, house: bool) -> None:
         else:
             w.note(t("proc_no_principles"))
 
+
+def _missing_and_communication(document, report: Report, w: Writer) -> None:
+    """Ontbrekende informatie and communicatie: open questions and what follows."""
+    a, t = report.advice, report.t
     w.heading("ontbrekende-informatie")
     if a.missing:
         w.para(t("missing_intro"))
@@ -374,6 +401,10 @@ def _body(document, report: Report, house: bool) -> None:
     else:
         w.note(t("next_none"))
 
+
+def _appendices(document, report: Report, w: Writer) -> None:
+    """Bijlagen: the sources, the decision route, the facts used and the receipt of hashes."""
+    a, t = report.advice, report.t
     document.add_page_break()
     w.heading("bijlagen")
     w.sub(t("app_sources"))
@@ -399,6 +430,10 @@ def _body(document, report: Report, house: bool) -> None:
     rows = [[name, (digest, {"mono": True, "size": 7.5})] for name, digest in report.file_hashes]
     rows.append([t("app_engine"), (a.engine_version, {"mono": True})])
     w.table([t("app_file"), t("app_hash")], rows, widths=[60, 110])
+
+
+def _footer(document, report: Report, house: bool) -> None:
+    """The receipt line (in the footer, or at the end when a house style keeps its own footer) and page numbers."""
     if house:  # the template's footer stays as it is; the receipt line goes at the end
         _run(document.add_paragraph(), report.footer, size=7.5, colour=MUTED)
     else:

@@ -42,13 +42,28 @@ def _sections(report: Report) -> list[str]:
 
 
 def render_markdown_report(report: Report) -> str:
+    """The bestuursvoorstel as Markdown: the sections in their fixed order, then the appendices."""
+    out: list[str] = []
+    for part in (_front, _decision, _arguments, _finances, _procurement, _missing_and_communication, _appendices):
+        out += part(report)
+    return "\n".join(out)
+
+
+def _front(report: Report) -> list[str]:
+    """Kicker, title, topic, the details of the proposal and a validity warning."""
     a, t = report.advice, report.t
-    out = [f"*{md(t('doc_kind'))} \u00b7 {md(t('doc_subtitle'))} \u00b7 {md(report.region_name)}*", "",
+    out: list[str] = [f"*{md(t('doc_kind'))} \u00b7 {md(t('doc_subtitle'))} \u00b7 {md(report.region_name)}*", "",
            f"# {md(a.proposal.title)}", "", md(a.proposal.topic), ""]
     out += _table(["", ""], [[f"**{md(row.label)}**", md(row.value)] for row in report.meta])
     if report.validity:
         out += [f"> **{md(report.validity)}**", ""]
+    return out
 
+
+def _decision(report: Report) -> list[str]:
+    """Beslispunten, aanleiding and beoogd effect, with the conditions of a conditional advice."""
+    a, t = report.advice, report.t
+    out: list[str] = []
     out += [_heading(report, "beslispunten"), "", md(t("dp_intro")), ""]
     out += [f"{i}. {md(point)}" for i, point in enumerate(report.decision_points, start=1)] + [""]
 
@@ -61,7 +76,13 @@ def render_markdown_report(report: Report) -> str:
     if a.conditions:
         out += [f"### {md(t('advice_conditions'))}", "", md(t("advice_conditions_intro")), ""]
         out += _uses(report, a.conditions)
+    return out
 
+
+def _arguments(report: Report) -> list[str]:
+    """Argumenten and kanttekeningen."""
+    a, t = report.advice, report.t
+    out: list[str] = []
     out += [_heading(report, "argumenten"), ""]
     out += _uses(report, a.reasons) if a.reasons else [f"*{md(t('no_reasons'))}*", ""]
     if a.considered:
@@ -75,7 +96,13 @@ def render_markdown_report(report: Report) -> str:
         out.append("")
     else:
         out += [f"*{md(t('no_caveats'))}*", ""]
+    return out
 
+
+def _finances(report: Report) -> list[str]:
+    """Financiën: a table of the cost components and the total."""
+    t = report.t
+    out: list[str] = []
     out += [_heading(report, "financien"), ""]
     if report.finances:
         out += [md(t("fin_intro")), ""]
@@ -87,7 +114,13 @@ def render_markdown_report(report: Report) -> str:
                       rows, right=(2,))
     else:
         out += [f"*{md(t('fin_none'))}*", ""]
+    return out
 
+
+def _procurement(report: Report) -> list[str]:
+    """Inkoopprincipes, only for a procurement."""
+    t = report.t
+    out: list[str] = []
     if "inkoopprincipes" in _sections(report):
         out += [_heading(report, "inkoopprincipes"), ""]
         if report.principles:
@@ -98,7 +131,13 @@ def render_markdown_report(report: Report) -> str:
             out += _table([md(t("proc_col_principle")), md(t("proc_col_status")), md(t("proc_col_reason"))], rows)
         else:
             out += [f"*{md(t('proc_no_principles'))}*", ""]
+    return out
 
+
+def _missing_and_communication(report: Report) -> list[str]:
+    """Ontbrekende informatie and communicatie."""
+    a, t = report.advice, report.t
+    out: list[str] = []
     out += [_heading(report, "ontbrekende-informatie"), ""]
     if a.missing:
         out += [md(t("missing_intro")), ""]
@@ -112,7 +151,13 @@ def render_markdown_report(report: Report) -> str:
     for line in report.communication:
         out += [md(line), ""]
     out += _uses(report, a.next_steps, cite=False) if a.next_steps else [f"*{md(t('next_none'))}*", ""]
+    return out
 
+
+def _appendices(report: Report) -> list[str]:
+    """Bijlagen: sources, decision route, facts used, hashes; then the footer line."""
+    a, t = report.advice, report.t
+    out: list[str] = []
     out += [_heading(report, "bijlagen"), "", f"### {md(t('app_sources'))}", ""]
     out += ([f"- {md(source)}" for source in report.sources] + [""] if report.sources
             else [f"*{md(t('app_sources_none'))}*", ""])
@@ -132,4 +177,4 @@ def render_markdown_report(report: Report) -> str:
     rows.append([md(t("app_engine")), f"`{a.engine_version}`"])
     out += _table([md(t("app_file")), md(t("app_hash"))], rows)
     out += ["---", "", f"*{md(report.footer)}*", ""]
-    return "\n".join(out)
+    return out

@@ -449,9 +449,23 @@ def citation_problems(invariants: InvariantSet, ruleset: RuleSet) -> list[str]:
 
 # --- proposals from facts -------------------------------------------------------------------------
 
+_DEFAULTS: dict[int, tuple[RuleSet, dict[str, Any]]] = {}
+
+
+def _default_facts(ruleset: RuleSet, head: dict[str, Any]) -> dict[str, Any]:
+    """The facts of a proposal that states nothing beyond its head: mostly unknown, but a field with a default
+    (the scale asked for, say) has that value, so an unknown there must be written out."""
+    from engine.reading.facts import flatten
+
+    hit = _DEFAULTS.get(id(ruleset))
+    if hit is None or hit[0] is not ruleset:
+        hit = _DEFAULTS[id(ruleset)] = (ruleset, flatten(ruleset.model.model_validate(head), ruleset.facts))
+    return hit[1]
+
+
 def proposal_data(ruleset: RuleSet, facts: dict[str, Any], *, title: str = "Tegenvoorbeeld / counterexample",
                   day: str = "2025-01-01") -> dict[str, Any]:
-    """A proposal (as YAML-ready data) whose flattened facts are ``facts``; unknown facts are left out.
+    """A proposal (as YAML-ready data) whose flattened facts are ``facts``; facts at their default are left out.
 
     List-membership facts (``procurement.segments.1``) become list entries;
     a list is written as soon as one member is known (the others are then "no").
@@ -459,11 +473,14 @@ def proposal_data(ruleset: RuleSet, facts: dict[str, Any], *, title: str = "Tege
     model = ruleset.model
     data: dict[str, Any] = {"title": title, "submitter": "regiotoets check", "date": day, "region": ruleset.region,
                             "topic": "Automatisch opgebouwd voorstel / generated from facts"}
+    defaults = _default_facts(ruleset, data)
     for path, value in facts.items():
-        if value is None or value == UNKNOWN or path not in ruleset.facts:
-            continue
+        if path not in ruleset.facts or value == defaults.get(path) or value is None:
+            continue  # what the model assumes when the field is left out needs no writing
         parts = path.split(".")
         list_at = _list_field_index(model, parts)
+        if value == UNKNOWN and list_at is not None:
+            continue
         node = data
         if list_at is not None:
             for part in parts[:list_at]:
