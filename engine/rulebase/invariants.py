@@ -330,6 +330,19 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
                          for e in exc.errors()])
     specs = ruleset.facts
     problems: list[Problem] = []
+    invariants = _invariants(doc, data, specs, problems)
+    orders = _orders(doc, data, specs, problems)
+    descriptive = _descriptive(doc, data, specs, problems)
+    summaries = _summaries(doc, data, specs, problems)
+    no_effect_facts = _no_effect(doc, invariants, orders, specs, problems)
+    if problems:
+        raise RuleError(problems)
+    return InvariantSet(file=doc.name, invariants=invariants, orders=orders, descriptive=frozenset(descriptive),
+                        no_effect=no_effect_facts, summaries=summaries)
+
+
+def _invariants(doc: Any, data: InvariantFile, specs: dict, problems: list[Problem]) -> list[Invariant]:
+    """The invariants with their premises parsed: ids unique, a citation each, bounds complete."""
     invariants: list[Invariant] = []
     seen: set[str] = set()
     for i, item in enumerate(data.invariants):
@@ -358,6 +371,11 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
                                         f"conclusies / a premise reads facts only", line=doc.line_of(loc + ("when",))))
                 continue
         invariants.append(Invariant(item, premise, doc.line_of(loc)))
+    return invariants
+
+
+def _orders(doc: Any, data: InvariantFile, specs: dict, problems: list[Problem]) -> dict[str, Order]:
+    """The favourability order of each fact: at least two levels, each known value at most once."""
     orders: dict[str, Order] = {}
     for pattern, levels in data.favourability.items():
         loc = ("favourability", pattern)
@@ -377,6 +395,11 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
                                         expected=", ".join(str(d) for d in domain if d != UNKNOWN)))
                 break
             orders[p] = Order(p, tuple(tuple(level) for level in levels))
+    return orders
+
+
+def _descriptive(doc: Any, data: InvariantFile, specs: dict, problems: list[Problem]) -> set[str]:
+    """Facts that describe and are not weighed, so they need no favourability order."""
     descriptive: set[str] = set()
     for pattern in data.descriptive:
         paths = C.expand(pattern, specs)
@@ -384,6 +407,11 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
             problems.append(Problem(doc.name, f"onbekend feit '{pattern}' / unknown fact", line=doc.line_of(("descriptive",)),
                                     field="descriptive", suggestion=did_you_mean(pattern, specs)))
         descriptive.update(paths)
+    return descriptive
+
+
+def _summaries(doc: Any, data: InvariantFile, specs: dict, problems: list[Problem]) -> dict[str, str]:
+    """Detail fact -> the summary judgement that covers it."""
     summaries: dict[str, str] = {}
     for pattern, summary in data.summaries.items():
         paths = C.expand(pattern, specs)
@@ -393,6 +421,12 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
                                         line=doc.line_of(("summaries", pattern)), field=f"summaries.{pattern}",
                                         suggestion=did_you_mean(name, specs)))
         summaries.update({p: summary for p in paths})
+    return summaries
+
+
+def _no_effect(doc: Any, invariants: list[Invariant], orders: dict[str, Order], specs: dict,
+               problems: list[Problem]) -> dict[str, frozenset[str]]:
+    """Per no_effect invariant its facts; each is varied over all its values (one level of favourability)."""
     no_effect_facts: dict[str, frozenset[str]] = {}
     for i, inv in enumerate(invariants):
         if inv.kind != "no_effect":
@@ -414,10 +448,7 @@ def load_invariants(ruleset: RuleSet) -> InvariantSet:
             else:  # one level: every value equally favourable, so the fact is varied like the others
                 orders[p] = Order(p, (tuple(v for v in specs[p].domain if v != UNKNOWN),))
         no_effect_facts[inv.id] = frozenset(covered)
-    if problems:
-        raise RuleError(problems)
-    return InvariantSet(file=doc.name, invariants=invariants, orders=orders, descriptive=frozenset(descriptive),
-                        no_effect=no_effect_facts, summaries=summaries)
+    return no_effect_facts
 
 
 def builtin_invariants() -> list[Invariant]:

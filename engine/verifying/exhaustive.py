@@ -117,125 +117,155 @@ def _report_bound(report: Report, ruleset: RuleSet, judge: Judge, inv, facts: di
                                        outcomes=(got,)))
 
 
+class _Masks:
+    """Signatures as bit masks, one bit per label: the product of two sides is taken for every combination,
+    and or-ing and hashing integers costs a fraction of doing so with sets of labels."""
+
+    def __init__(self) -> None:
+        self.bits: dict[Any, int] = {}
+
+    def bit(self, label: Any) -> int:
+        b = self.bits.get(label)
+        if b is None:
+            b = self.bits[label] = 1 << len(self.bits)
+        return b
+
+    def mask(self, sig: frozenset) -> int:
+        m = 0
+        for label in sig:
+            m |= self.bit(label)
+        return m
+
+
 def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, enum: Enumerator, judge: Judge,
                 outcome_of: dict[frozenset, str | None], report: Report, checked: Counter) -> None:
     """Monotonicity and unknown: vary one fact over all its classes, for every reachable rest."""
-    specs = ruleset.facts
     kinds = {inv.id for inv in invariants.invariants if inv.kind in VARIATION_KINDS}
     if not kinds:
         return
     reported: set[tuple] = set()
     read = set().union(*(paths_of(c) for _, c in analysis.system))
-    bits: dict[Any, int] = {}
-
-    def bit(label: Any) -> int:
-        b = bits.get(label)
-        if b is None:
-            b = bits[label] = 1 << len(bits)
-        return b
-
-    def mask(sig: frozenset) -> int:
-        m = 0
-        for label in sig:
-            m |= bit(label)
-        return m
-
-    outcome_by_mask = {mask(sig): o for sig, o in outcome_of.items()}
-    for path, order in invariants.orders.items():
+    masks = _Masks()
+    outcome_by_mask = {masks.mask(sig): o for sig, o in outcome_of.items()}
+    for path in invariants.orders:
         classes = analysis.classes.get(path)
         if not classes or len(classes) < 2:
             continue
         if path not in read:  # no rule that draws a conclusion or an outcome reads it: it cannot change the outcome
             continue
         values = [representative(c) for c in classes]
-        # One copy of the system per class of the varied fact; an entry that does not read the fact is the
-        # same in every copy and stays one entry (its plain label), so the copies share the enumerator's memo.
-        nodes = enum.nodes
-        system: list[tuple[Label, int]] = []
-        for label, cond in analysis.system:
-            nid = nodes.of(cond)
-            if path in nodes.paths[nid]:
-                system.extend((("var", i, label), nodes.substitute(nid, path, v)) for i, v in enumerate(values))
-            else:
-                system.append((label, nid))
-        # The entries that read the fact (its copies) and every entry sharing a fact with them, apart from the
-        # rest: the two sides are independent, so every reachable combination is one signature of each side.
-        paths = nodes.paths
-        near = {path}
-        near_entries = [e for e in system if e[0][0] == "var"]
-        for _, n in near_entries:
-            near |= paths[n]
-        grown = True
-        others = [e for e in system if e[0][0] != "var"]
-        while grown:
-            grown = False
-            keep = []
-            for e in others:
-                if paths[e[1]] & near:
-                    near |= paths[e[1]]
-                    near_entries.append(e)
-                    grown = True
-                else:
-                    keep.append(e)
-            others = keep
-        k = len(values)
-        # Signatures as bit masks (one bit per label): the product of the two sides is taken for every
-        # combination, and or-ing and hashing integers costs a fraction of doing so with sets of conditions.
-        near_sigs = []  # per signature of the near side: its mask per class, and its witness
-        for sig, r in enum.run_interned(tuple(near_entries), ()).items():
-            common = 0
-            varied = [0] * k
-            for label in sig:
-                if label[0] == "var":
-                    varied[label[1]] |= bit(label[2])
-                else:
-                    common |= bit(label)
-            near_sigs.append((tuple(common | v for v in varied), r))
-        far_sigs = [(mask(sig), r) for sig, r in enum.run_interned(tuple(others), ()).items()]
-        # Several signatures can stand for one combination of per-class signatures (a label drawn both by an
-        # entry that reads the fact and by one that does not): each combination is checked once.
-        combos: dict[tuple[int, ...], tuple[Reached, Reached]] = {}
-        for far, rf in far_sigs:
-            for near_parts, rn in near_sigs:
-                parts = tuple(map(far.__or__, near_parts))
-                old = combos.get(parts)
-                if old is None or rf.known + rn.known < old[0].known + old[1].known:
-                    combos[parts] = (rf, rn)
-        class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
-        covered_by = invariants.covering_facts(path)
-        problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
-        judged = 0
-        for parts, (rf, rn) in combos.items():
-            per_class = []
-            for i, part in enumerate(parts):
-                got = outcome_by_mask.get(part, _UNSEEN)
-                if got is _UNSEEN:
-                    witness = {**rf.witness, **rn.witness, path: values[i]}
-                    got = outcome_by_mask[part] = judge.outcome(analysis.full_facts(specs, witness))
-                if got is None:
-                    break  # already reported as a one-outcome violation
-                per_class.append(got)
-            else:
-                judged += 1
-                witness = None
-                # other judgements may cover an unknown of this fact
-                covered = any(rn.witness.get(p, rf.witness.get(p)) not in (UNKNOWN, None) for p in covered_by)
-                vector = (tuple(per_class), covered)
-                problems = problems_of.get(vector)
-                if problems is None:
-                    witness = {**rf.witness, **rn.witness}
-                    outcomes = {v: per_class[c] for v, c in class_of if c is not None}
-                    problems = problems_of[vector] = invariants.variation_problems(path, outcomes, witness)
-                for inv_id, a, b in problems:
-                    key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
-                    if key in reported:
-                        continue
-                    reported.add(key)
-                    witness = witness or {**rf.witness, **rn.witness}
-                    _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
-                                      analysis.full_facts(specs, witness))
+        near, far = _split_by_fact(analysis, enum, path, values)
+        combos = _combinations(enum, masks, near, far, len(values))
+        judged = _judge_combinations(ruleset, invariants, analysis, judge, report, path, values, combos,
+                                     outcome_by_mask, reported)
         for inv_id in kinds:
             checked[inv_id] += judged
+
+
+def _split_by_fact(analysis: Analysis, enum: Enumerator, path: str,
+                   values: list[Any]) -> tuple[list[tuple[Label, int]], list[tuple[Label, int]]]:
+    """The system with one copy per class of ``path`` of each entry that reads it, split into the near side (those
+    copies and every entry sharing a fact with them) and the far side (the rest, independent of the near side).
+
+    An entry that does not read the fact is the same in every copy and stays one entry (its plain label), so
+    the copies share the enumerator's memo.
+    """
+    nodes = enum.nodes
+    system: list[tuple[Label, int]] = []
+    for label, cond in analysis.system:
+        nid = nodes.of(cond)
+        if path in nodes.paths[nid]:
+            system.extend((("var", i, label), nodes.substitute(nid, path, v)) for i, v in enumerate(values))
+        else:
+            system.append((label, nid))
+    paths = nodes.paths
+    read = {path}
+    near = [e for e in system if e[0][0] == "var"]
+    for _, n in near:
+        read |= paths[n]
+    far = [e for e in system if e[0][0] != "var"]
+    grown = True
+    while grown:
+        grown = False
+        keep = []
+        for e in far:
+            if paths[e[1]] & read:
+                read |= paths[e[1]]
+                near.append(e)
+                grown = True
+            else:
+                keep.append(e)
+        far = keep
+    return near, far
+
+
+def _combinations(enum: Enumerator, masks: _Masks, near: list, far: list,
+                  k: int) -> dict[tuple[int, ...], tuple[Reached, Reached]]:
+    """Every reachable combination as its signature per class of the varied fact (a mask each), with the
+    witnesses of its far and near side. Several signatures can stand for one combination (a label drawn both by
+    an entry that reads the fact and by one that does not): each combination is kept once, with the smallest
+    witness."""
+    near_sigs = []  # per signature of the near side: its mask per class, and its witness
+    for sig, r in enum.run_interned(tuple(near), ()).items():
+        common = 0
+        varied = [0] * k
+        for label in sig:
+            if label[0] == "var":
+                varied[label[1]] |= masks.bit(label[2])
+            else:
+                common |= masks.bit(label)
+        near_sigs.append((tuple(common | v for v in varied), r))
+    far_sigs = [(masks.mask(sig), r) for sig, r in enum.run_interned(tuple(far), ()).items()]
+    combos: dict[tuple[int, ...], tuple[Reached, Reached]] = {}
+    for far_mask, rf in far_sigs:
+        for near_parts, rn in near_sigs:
+            parts = tuple(map(far_mask.__or__, near_parts))
+            old = combos.get(parts)
+            if old is None or rf.known + rn.known < old[0].known + old[1].known:
+                combos[parts] = (rf, rn)
+    return combos
+
+
+def _judge_combinations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, judge: Judge, report: Report,
+                        path: str, values: list[Any], combos: dict, outcome_by_mask: dict[int, str | None],
+                        reported: set[tuple]) -> int:
+    """The outcome per class of every combination, judged by the fact-variation invariants; returns how many
+    combinations were judged (those with one outcome in every class)."""
+    specs = ruleset.facts
+    class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
+    covered_by = invariants.covering_facts(path)
+    problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
+    judged = 0
+    for parts, (rf, rn) in combos.items():
+        per_class = []
+        for i, part in enumerate(parts):
+            got = outcome_by_mask.get(part, _UNSEEN)
+            if got is _UNSEEN:
+                witness = {**rf.witness, **rn.witness, path: values[i]}
+                got = outcome_by_mask[part] = judge.outcome(analysis.full_facts(specs, witness))
+            if got is None:
+                break  # already reported as a one-outcome violation
+            per_class.append(got)
+        else:
+            judged += 1
+            witness = None
+            # other judgements may cover an unknown of this fact
+            covered = any(rn.witness.get(p, rf.witness.get(p)) not in (UNKNOWN, None) for p in covered_by)
+            vector = (tuple(per_class), covered)
+            problems = problems_of.get(vector)
+            if problems is None:
+                witness = {**rf.witness, **rn.witness}
+                outcomes = {v: per_class[c] for v, c in class_of if c is not None}
+                problems = problems_of[vector] = invariants.variation_problems(path, outcomes, witness)
+            for inv_id, a, b in problems:
+                key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
+                if key in reported:
+                    continue
+                reported.add(key)
+                witness = witness or {**rf.witness, **rn.witness}
+                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
+                                  analysis.full_facts(specs, witness))
+    return judged
 
 
 _UNSEEN = object()
