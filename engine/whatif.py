@@ -77,6 +77,32 @@ def outcome_rules(ruleset: RuleSet) -> frozenset[str]:
     return _influence(ruleset)[0]
 
 
+_OUTCOME_EVALUATORS: dict[int, tuple[RuleSet, Evaluator]] = {}
+
+
+def outcome_evaluator(ruleset: RuleSet) -> Evaluator:
+    """An evaluator for searches that only ask for the outcome: the search engine over the rules that can
+    influence the outcome (:func:`outcome_rules`), so it gives the outcome the whole rule set gives, with fewer
+    rules to try. With ``--engine durable_rules`` the whole rule set is used (one registration per rule set)."""
+    import dataclasses
+
+    from .backend import PYTHON, engine_name
+    from .pipeline import search_evaluator
+
+    if engine_name(PYTHON) != PYTHON:
+        return search_evaluator(ruleset)
+    hit = _OUTCOME_EVALUATORS.get(id(ruleset))
+    if hit is None or hit[0] is not ruleset:
+        relevant = outcome_rules(ruleset)
+        reduced = dataclasses.replace(ruleset, rules=[r for r in ruleset.rules if r.id in relevant])
+        reduced.__dict__["model"] = ruleset.model  # the same proposal and facts
+        reduced.__dict__["facts"] = ruleset.facts
+        if len(_OUTCOME_EVALUATORS) > 16:
+            _OUTCOME_EVALUATORS.clear()
+        hit = _OUTCOME_EVALUATORS[id(ruleset)] = (ruleset, Evaluator(reduced, PYTHON))
+    return hit[1]
+
+
 def decisive_facts(ruleset: RuleSet) -> tuple[str, ...]:
     """Facts that some outcome-influencing rule reads, in catalogue order."""
     return _influence(ruleset)[1]
