@@ -80,17 +80,18 @@ def outcome_rules(ruleset: RuleSet) -> frozenset[str]:
 _OUTCOME_EVALUATORS: dict[int, tuple[RuleSet, Evaluator]] = {}
 
 
-def outcome_evaluator(ruleset: RuleSet) -> Evaluator:
-    """An evaluator for searches that only ask for the outcome: the search engine over the rules that can
-    influence the outcome (:func:`outcome_rules`), so it gives the outcome the whole rule set gives, with fewer
-    rules to try. With ``--engine durable_rules`` the whole rule set is used (one registration per rule set)."""
+def outcome_evaluator(ruleset: RuleSet, engine: str | None = None) -> Evaluator:
+    """An evaluator for searches that only ask for the outcome: the search engine (or ``engine``) over the rules
+    that can influence the outcome (:func:`outcome_rules`), so it gives the outcome the whole rule set gives, with
+    fewer rules to try. With durable_rules the whole rule set is used (one registration per rule set)."""
     import dataclasses
 
     from .backend import PYTHON, engine_name
-    from .pipeline import search_evaluator
+    from .pipeline import evaluator_for
 
-    if engine_name(PYTHON) != PYTHON:
-        return search_evaluator(ruleset)
+    engine = engine or engine_name(PYTHON)
+    if engine != PYTHON:
+        return evaluator_for(ruleset, engine)
     hit = _OUTCOME_EVALUATORS.get(id(ruleset))
     if hit is None or hit[0] is not ruleset:
         relevant = outcome_rules(ruleset)
@@ -173,9 +174,14 @@ class Flip:
 
 
 class OutcomeCache:
-    """Outcomes of fact variants through the rule engine, each variant evaluated once."""
+    """Outcomes of fact variants through the rule engine, each variant evaluated once (by the Python engine on the
+    rules that can change the outcome, when the search runs on the Python engine: see :func:`outcome_evaluator`)."""
 
     def __init__(self, evaluator: Evaluator, facts: dict[str, Any]):
+        from .backend import PYTHON
+
+        if evaluator.engine == PYTHON:
+            evaluator = outcome_evaluator(evaluator.ruleset, PYTHON)
         self.evaluator = evaluator
         self.facts = facts
         self.calls = 0
