@@ -109,7 +109,7 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
         write_reports(list(proposals), fmt=fmt, output=output, lang=lang, day=day, region=region,
                       rules_dir=rules_dir, jobs=jobs)
         return
-    from engine.commands.batch import collect, finish, is_folder_target, write_folder
+    from engine.commands.batch import finish, stream, write_folder
     from engine.report.batch import ADVICE_EXTENSIONS, Job
 
     colour = output in (None, "-") and fmt == "text" and sys.stdout is not None and sys.stdout.isatty()
@@ -131,23 +131,10 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
         if output not in (None, "-"):
             warn_validity([result.row.validity_warning])
         return
+    # Several proposals into one output: each advice is written as soon as it is ready (memory stays flat).
     label = None if output in (None, "-") else "adviezen / advice"
-    done, failed = collect(job_list, jobs, label)
-    if done:
-        write_output(_combine([r.data.decode("utf-8") for r in done], fmt), output)
-        if output not in (None, "-"):
-            warn_validity(r.row.validity_warning for r in done)
+    failed = stream(job_list, jobs, fmt, output, label)
     finish(failed, len(job_list))
-
-
-def _combine(texts: list[str], fmt: str) -> str:
-    """The advice of several proposals in one output; JSON is a list (even when only one of them succeeded)."""
-    if fmt == "json":
-        import json
-        return json.dumps([json.loads(t) for t in texts], ensure_ascii=False, indent=2) + "\n"
-    if fmt == "markdown":
-        return "\n---\n\n".join(texts)
-    return ("\n" + "=" * 88 + "\n\n").join(texts)
 
 
 @main.command()

@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as 'python bench/run.py'
 from bench.measure import spread  # noqa: E402
 
 DAY = "2025-06-01"
-SCENARIO = "scenarios/foodvalley/expertisecentrum.yaml"
+SCENARIO = "scenarios/foodvalley/crisisdienst-spoedhulp.yaml"  # the cold start: the README's first command
 
 # Counts per mode. 'sizes' is (rules, proposals evaluated) per synthetic rule set.
 MODES: dict[str, dict[str, Any]] = {
@@ -53,11 +53,11 @@ TARGETS = {
     "engine_vs_raw": ("<=", 1.5), "rss_growth_mb": ("<=", 20.0), "jobs_processes": ("==", 2),
     "jobs_identical": ("==", True), "check_s": ("<=", 1.0), "check_rss_mb": ("<=", 150.0),
     "whatif_worst_s": ("<=", 0.30), "next_question_ms": ("<=", 50.0), "batch_json_per_s": (">=", 3_000),
-    "batch_text_per_s": (">=", 3_000), "engines_same": ("==", True),
+    "batch_text_per_s": (">=", 3_000), "engines_same": ("==", True), "stream_rss_mb": ("<=", 100.0),
 }
 # Whole commands timed as processes: runs each (after one untimed run), proposals in the batch run.
-COMMANDS = {"full": {"runs": 7, "batch": 3_000}, "quick": {"runs": 5, "batch": 3_000},
-            "smoke": {"runs": 1, "batch": 30}}
+COMMANDS = {"full": {"runs": 7, "batch": 3_000, "stream": 6_000}, "quick": {"runs": 5, "batch": 3_000, "stream": 6_000},
+            "smoke": {"runs": 1, "batch": 30, "stream": 40}}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -117,11 +117,13 @@ def machine() -> dict[str, Any]:
 
 
 def _installed_env(cache: str) -> dict[str, str]:
-    """The environment of an installed tool: Python keeps its compiled modules (here in ``cache``, not in the
-    repository), even when this shell sets PYTHONDONTWRITEBYTECODE, which would recompile every module each run."""
+    """The environment of an installed tool: Python keeps its compiled modules and regiotoets what it remembers of
+    the rule sets (here in ``cache``, not in the repository or the user's cache folder), even when this shell sets
+    PYTHONDONTWRITEBYTECODE, which would recompile every module each run."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = cache
+    env["REGIOTOETS_CACHE"] = os.path.join(cache, "regiotoets")
     return env
 
 
@@ -136,13 +138,12 @@ def cold_start(runs: int) -> dict[str, Any]:
 
 def _cold_start(runs: int, env: dict[str, str]) -> dict[str, Any]:
     exe = regiotoets()
-    commands = {"evaluate": exe + ["evaluate", SCENARIO, "--format", "json"], "help": exe + ["--help"]}
+    commands = {"evaluate": exe + ["evaluate", SCENARIO, "--date", DAY], "help": exe + ["--help"],
+                "python": [sys.executable, "-c", "pass"]}
     for name, cmd in commands.items():  # untimed: warm the file cache and the bytecode cache, check the command works
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, env=env)
         if proc.returncode != 0:
             return {"error": f"{' '.join(cmd)}: exit {proc.returncode}: {proc.stderr.decode()[-400:]}"}
-        if name == "evaluate":
-            json.loads(proc.stdout)
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, cmd in commands.items():  # alternate, so a disturbance hits both alike
@@ -167,19 +168,26 @@ def _process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, by
     return wall, usage.ru_maxrss / 1024, proc.returncode, err
 
 
-def _median_runs(cmd: list[str], runs: int, env: dict[str, str]) -> dict[str, Any]:
+def _median_runs(cmd: list[str], runs: int, env: dict[str, str], before: Any = None) -> dict[str, Any]:
+    """Median wall time and peak memory of ``runs`` whole processes after one untimed run; ``before`` is called
+    (untimed) before each run."""
     wall, rss = [], []
+    if before:
+        before()
     _, _, code, err = _process(cmd, env)  # untimed: file cache, bytecode cache
     if code not in (0,):
         return {"error": f"{' '.join(cmd[1:])}: exit {code}: {err.decode(errors='replace')[-400:]}"}
     for _ in range(runs):
+        if before:
+            before()
         w, r, _, _ = _process(cmd, env)
         wall.append(w)
         rss.append(r)
     return {"command": " ".join(["regiotoets"] + cmd[1:]), "wall": spread(wall), "peak_rss_mb": max(rss)}
 
 
-def commands(runs: int, batch: int, folder: Path, worst_whatif: str | None, work: Path) -> dict[str, Any]:
+def commands(runs: int, batch: int, folder: Path, worst_whatif: str | None, work: Path,
+             stream: int = 6_000) -> dict[str, Any]:
     """check per installed region, the slowest what-if, and evaluate of many files to a folder (JSON, text)."""
     exe = regiotoets()
     out: dict[str, Any] = {"check": {}, "batch": {}}
@@ -193,26 +201,45 @@ def commands(runs: int, batch: int, folder: Path, worst_whatif: str | None, work
             out["whatif"] = _median_runs(exe + ["whatif", worst_whatif, "--date", DAY], runs, env)
             out["whatif"]["scenario"] = worst_whatif
         from bench.sections import proposal_files
-        files = [str(f) for f in proposal_files(folder)[:batch]]
+        every = [str(f) for f in proposal_files(folder)]
+        files = every[:batch]
         for fmt in ("json", "text"):
             target = work / f"batch-{fmt}"
-            shutil.rmtree(target, ignore_errors=True)
-            target.mkdir()
-            row = _median_runs(exe + ["evaluate", *files, "--format", fmt, "--output", f"{target}/", "--date", DAY],
-                               max(1, runs // 2), env)
+
+            def fresh(target: Path = target) -> None:  # a new folder for every run (untimed)
+                shutil.rmtree(target, ignore_errors=True)
+
+            # One process (--jobs 1): the target is the throughput of one process, rendering and writing included.
+            row = _median_runs(exe + ["evaluate", *files, "--format", fmt, "--output", f"{target}/", "--date", DAY,
+                                      "--jobs", "1"], max(1, runs // 2), env, before=fresh)
             if "wall" in row:
-                row["command"] = f"regiotoets evaluate <{len(files)} bestanden / files> --format {fmt} --output DIR/"
+                row["command"] = (f"regiotoets evaluate <{len(files)} bestanden / files> --format {fmt} --output DIR/ "
+                                  f"--jobs 1")
                 row["proposals"] = len(files)
                 row["per_s"] = len(files) / row["wall"]["median"]
                 row["files_written"] = len(list(target.iterdir()))
             out["batch"][fmt] = row
-        # Text to standard output (no file per proposal: what the computing costs without the file system).
-        row = _median_runs(exe + ["evaluate", *files, "--format", "text", "--date", DAY], max(1, runs // 2), env)
+        # For comparison: the same into a folder that holds the previous run's files (each one replaced), and with
+        # the default --jobs (every processor).
+        target = work / "batch-json"
+        row = _median_runs(exe + ["evaluate", *files, "--format", "json", "--output", f"{target}/", "--date", DAY,
+                                  "--jobs", "1"], 1, env)
         if "wall" in row:
-            row["command"] = f"regiotoets evaluate <{len(files)} bestanden / files> --format text > /dev/null"
-            row["proposals"] = len(files)
-            row["per_s"] = len(files) / row["wall"]["median"]
-        out["batch"]["text_stdout"] = row
+            row.update(proposals=len(files), per_s=len(files) / row["wall"]["median"])
+        out["batch"]["json_rerun"] = row
+        target = work / "batch-text-jobs"
+        row = _median_runs(exe + ["evaluate", *files, "--format", "text", "--output", f"{target}/", "--date", DAY],
+                           1, env, before=lambda: shutil.rmtree(target, ignore_errors=True))
+        if "wall" in row:
+            row.update(proposals=len(files), per_s=len(files) / row["wall"]["median"])
+        out["batch"]["text_jobs_default"] = row
+        # Many proposals to standard output: each advice is written as it is ready, so memory stays flat.
+        many = (every * (stream // max(len(every), 1) + 1))[:stream]
+        row = _median_runs(exe + ["evaluate", *many, "--format", "json", "--date", DAY, "--jobs", "1"], 1, env)
+        if "wall" in row:
+            row["command"] = f"regiotoets evaluate <{len(many)} bestanden / files> --format json > /dev/null"
+            row.update(proposals=len(many), per_s=len(many) / row["wall"]["median"])
+        out["batch"]["json_stdout"] = row
     return out
 
 
@@ -329,7 +356,7 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
                      "raw": value})
 
     cold = r.get("cold", {})
-    add("koude start evaluate (mediaan, bytecode bewaard) / cold start evaluate (median, bytecode cached)",
+    add(f"koude start / cold start `regiotoets evaluate {SCENARIO} --date {DAY}` (mediaan / median)",
         _get(cold, "evaluate", "median"), "s",
         "cold_evaluate_s", "{:.3f}")
     add("  spreiding p10–p90 / spread p10–p90",
@@ -339,6 +366,7 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
         "cold_help_s", "{:.3f}")
     add("  spreiding p10–p90 / spread p10–p90",
         None if "help" not in cold else f"{cold['help']['p10']:.3f}–{cold['help']['p90']:.3f}", "s")
+    add("  ter vergelijking / for comparison: python -c pass", _get(cold, "python", "median"), "s", None, "{:.3f}")
     cmds = r.get("commands", {})
     checks = cmds.get("check") or {}
     slowest = max(checks, key=lambda n: _get(checks, n, "wall", "median") or 0, default=None)
@@ -356,11 +384,18 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
     add("  mediaan / median", _get(inter, "next_question_ms", "median"), "ms", None, "{:.1f}")
     for fmt in ("json", "text"):
         row = _get(cmds, "batch", fmt) or {}
-        add(f"evaluate {row.get('proposals', '?')} bestanden naar een map, {fmt}, hele proces / files to a folder, "
-            f"whole process", row.get("per_s"), "voorstellen/s", f"batch_{fmt}_per_s")
-    row = _get(cmds, "batch", "text_stdout") or {}
-    add(f"  ter vergelijking: {row.get('proposals', '?')} bestanden, tekst naar stdout / for comparison: text to "
-        f"stdout", row.get("per_s"), "voorstellen/s")
+        add(f"evaluate {row.get('proposals', '?')} bestanden naar een nieuwe map, {fmt}, --jobs 1, hele proces / files "
+            f"to a new folder, one process", row.get("per_s"), "voorstellen/s", f"batch_{fmt}_per_s")
+    row = _get(cmds, "batch", "json_rerun") or {}
+    add("  ter vergelijking: json naar een map met de vorige uitvoer (elk bestand vervangen) / into a folder holding "
+        "the previous run's files", row.get("per_s"), "voorstellen/s")
+    row = _get(cmds, "batch", "text_jobs_default") or {}
+    add("  ter vergelijking: tekst, --jobs standaard (elke processor) / text, default --jobs", row.get("per_s"),
+        "voorstellen/s")
+    row = _get(cmds, "batch", "json_stdout") or {}
+    add(f"evaluate {row.get('proposals', '?')} bestanden naar stdout, json (gestreamd): piekgeheugen / files to "
+        f"stdout, streamed: peak RSS", row.get("peak_rss_mb"), "MB", "stream_rss_mb", "{:.0f}")
+    add("  doorvoer / throughput", row.get("per_s"), "voorstellen/s")
     tp = r.get("throughput", {})
     add(f"hele pijplijn, {tp.get('proposals', '?')} bestanden / full pipeline, files", tp.get("full_per_s"),
         "voorstellen/s", "pipeline_per_s")
@@ -502,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         if "commands" not in args.skip:
             c = COMMANDS[mode]
             step("commands", lambda: commands(c["runs"], c["batch"], folder,
-                                              _get(results, "interactive", "whatif_worst"), work))
+                                              _get(results, "interactive", "whatif_worst"), work, c["stream"]))
         if "reports" not in args.skip:
             from bench.sections import proposal_files
             files = [str(f) for f in proposal_files(folder)[: p["reports"]]]

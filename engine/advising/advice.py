@@ -584,8 +584,12 @@ def with_answers(evaluator: Evaluator, trace: Trace, missing: list[MissingFact],
     outcome; the advice then says which answer leads where. When no single fact
     changes it (several facts together do), the rules' own marking stands.
     """
+    from engine.advising.whatif import outcome_evaluator
+
     specs = evaluator.ruleset.facts
     facts = trace.facts
+    evaluator = outcome_evaluator(evaluator.ruleset)  # a search for outcomes: the search engine, on the rules that
+    #                                                   can change the outcome (proven to give the same outcomes)
     out: list[MissingFact] = []
     for m in missing:
         spec = specs.get(m.fact)

@@ -168,49 +168,61 @@ class Abstract:
 
     def live(self, truth: dict[str, Truth], possible: dict[str, tuple[Any, ...]], path: str) -> bool:
         """Whether an open fact can still reach an outcome rule through undecided conditions."""
-        memo: dict[str, bool] = {}
+        return path in self.live_facts(truth, possible)
+
+    def live_facts(self, truth: dict[str, Truth], possible: dict[str, tuple[Any, ...]]) -> frozenset[str]:
+        """Every open fact that can still reach an outcome rule through undecided conditions (:meth:`live` for
+        all facts in one walk over the rules)."""
         by_id = self.ruleset.by_id
-
-        def concl_live(name: str) -> bool:
-            return any(rule_live(pid) for pid in self.c.producers.get(name, []))
-
-        def rule_live(rid: str) -> bool:
-            if rid not in memo:
-                memo[rid] = False  # strata make this acyclic; the guard only stops repeats
-                memo[rid] = truth[rid] is None and cond_live(by_id[rid].condition)
-            return memo[rid]
-
-        def decided(cond: C.Condition) -> Truth:
-            return _eval_cached(cond)
-
-        cache: dict[int, Truth] = {}
-
-        def _eval_cached(cond: C.Condition) -> Truth:
-            key = id(cond)
-            if key not in cache:
-                cache[key] = self._fn(cond)(possible, concl_value)  # what _ev_with gives, compiled once
-            return cache[key]
-
-        def cond_live(cond: C.Condition) -> bool:
-            if isinstance(cond, C.FactTest):
-                return cond.path == path and len(possible.get(path, ())) > 1
-            if isinstance(cond, C.ConclusionTest):
-                return concl_value(cond.name) is None and concl_live(cond.name)
-            if isinstance(cond, C.Not):
-                return cond_live(cond.item)
-            if isinstance(cond, (C.All, C.Any_)):
-                stop = False if isinstance(cond, C.All) else True
-                vals = [decided(i) for i in cond.items]
-                if stop in vals:
-                    return False
-                return any(v is None and cond_live(i) for v, i in zip(vals, cond.items))
-            return False
+        producers = self.c.producers
+        fn = self._fn
+        rule_memo: dict[str, frozenset[str]] = {}
+        cond_memo: dict[int, frozenset[str]] = {}
+        none: frozenset[str] = frozenset()
 
         def concl_value(name: str) -> Truth:
-            values = [truth.get(pid, False) for pid in self.c.producers.get(name, [])]
+            values = [truth.get(pid, False) for pid in producers.get(name, [])]
             return True if any(v is True for v in values) else (False if all(v is False for v in values) else None)
 
-        return any(truth[rid] is None and rule_live(rid) for rid in self.c.outcome_of)
+        def rule_reach(rid: str) -> frozenset[str]:
+            hit = rule_memo.get(rid)
+            if hit is None:
+                rule_memo[rid] = none  # strata make this acyclic; the guard only stops repeats
+                hit = rule_memo[rid] = reach(by_id[rid].condition) if truth[rid] is None else none
+            return hit
+
+        def reach(cond: C.Condition) -> frozenset[str]:
+            key = id(cond)
+            hit = cond_memo.get(key)
+            if hit is not None:
+                return hit
+            if isinstance(cond, C.FactTest):
+                out = frozenset((cond.path,)) if len(possible.get(cond.path, ())) > 1 else none
+            elif isinstance(cond, C.ConclusionTest):
+                out = none
+                if concl_value(cond.name) is None:
+                    for pid in producers.get(cond.name, []):
+                        out = out | rule_reach(pid)
+            elif isinstance(cond, C.Not):
+                out = reach(cond.item)
+            elif isinstance(cond, (C.All, C.Any_)):
+                stop = False if isinstance(cond, C.All) else True
+                vals = [fn(i)(possible, concl_value) for i in cond.items]
+                out = none
+                if stop not in vals:
+                    for v, i in zip(vals, cond.items):
+                        if v is None:
+                            out = out | reach(i)
+            else:
+                out = none
+            cond_memo[key] = out
+            return out
+
+        found: frozenset[str] = none
+        for rid in self.c.outcome_of:
+            if truth[rid] is None:
+                found = found | rule_reach(rid)
+        return found
 
     def _ev_with(self, cond: C.Condition, truth: dict[str, Truth], possible: dict[str, tuple[Any, ...]]) -> Truth:
         if isinstance(cond, C.FactTest):
@@ -315,7 +327,8 @@ class QuestionEngine:
             return {p: v for p, v in assigned.items() if p in others}
         possible = self._possible(assigned, [path, *others])
         truth = self.abstract.run(possible)
-        if not self.abstract.live(truth, possible, path):
+        live = self.abstract.live_facts(truth, possible)
+        if path not in live:
             return None
         per_answer = []
         for v in self.abstract.c.reps[path]:
@@ -324,7 +337,7 @@ class QuestionEngine:
             return None
         # branch on the first open fact that can still reach an outcome rule
         for i, g in enumerate(others):
-            if not self.abstract.live(truth, possible, g):
+            if g not in live:
                 continue
             rest = others[:i] + others[i + 1:]
             values = sorted(self.abstract.c.reps[g], key=lambda v: v == UNKNOWN)

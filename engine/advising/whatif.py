@@ -77,6 +77,33 @@ def outcome_rules(ruleset: RuleSet) -> frozenset[str]:
     return _influence(ruleset)[0]
 
 
+_OUTCOME_EVALUATORS: dict[int, tuple[RuleSet, Evaluator]] = {}
+
+
+def outcome_evaluator(ruleset: RuleSet, engine: str | None = None) -> Evaluator:
+    """An evaluator for searches that only ask for the outcome: the search engine (or ``engine``) over the rules
+    that can influence the outcome (:func:`outcome_rules`), so it gives the outcome the whole rule set gives, with
+    fewer rules to try. With durable_rules the whole rule set is used (one registration per rule set)."""
+    import dataclasses
+
+    from engine.deciding.backend import PYTHON, engine_name
+    from engine.advising.pipeline import evaluator_for
+
+    engine = engine or engine_name(PYTHON)
+    if engine != PYTHON:
+        return evaluator_for(ruleset, engine)
+    hit = _OUTCOME_EVALUATORS.get(id(ruleset))
+    if hit is None or hit[0] is not ruleset:
+        relevant = outcome_rules(ruleset)
+        reduced = dataclasses.replace(ruleset, rules=[r for r in ruleset.rules if r.id in relevant])
+        reduced.__dict__["model"] = ruleset.model  # the same proposal and facts
+        reduced.__dict__["facts"] = ruleset.facts
+        if len(_OUTCOME_EVALUATORS) > 16:
+            _OUTCOME_EVALUATORS.clear()
+        hit = _OUTCOME_EVALUATORS[id(ruleset)] = (ruleset, Evaluator(reduced, PYTHON))
+    return hit[1]
+
+
 def decisive_facts(ruleset: RuleSet) -> tuple[str, ...]:
     """Facts that some outcome-influencing rule reads, in catalogue order."""
     return _influence(ruleset)[1]
@@ -147,9 +174,14 @@ class Flip:
 
 
 class OutcomeCache:
-    """Outcomes of fact variants through the rule engine, each variant evaluated once."""
+    """Outcomes of fact variants through the rule engine, each variant evaluated once (by the Python engine on the
+    rules that can change the outcome, when the search runs on the Python engine: see :func:`outcome_evaluator`)."""
 
     def __init__(self, evaluator: Evaluator, facts: dict[str, Any]):
+        from engine.deciding.backend import PYTHON
+
+        if evaluator.engine == PYTHON:
+            evaluator = outcome_evaluator(evaluator.ruleset, PYTHON)
         self.evaluator = evaluator
         self.facts = facts
         self.calls = 0

@@ -13,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import signal
 import sys
+import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
@@ -22,8 +25,8 @@ from urllib.parse import quote
 
 import click
 
-from engine.commands.common import (Interrupted, cannot_write, fail, pending_signal, protect_inputs, say, signals_held, target_problem,
-                     warn_validity, write_output)
+from engine.commands.common import (Interrupted, _new_file_mode, cannot_write, check_target, fail, pending_signal, protect_inputs, say,
+                     signals_held, target_problem, warn_validity, write_output, write_stdout)
 
 PROGRESS_FROM = 4  # show a progress bar from this many proposals on
 
@@ -200,46 +203,51 @@ def write_folder(job_list: list, folder: Path, extension: str, jobs: int | None,
         sys.exit(2)
     names = file_names([job.path for job in job_list], extension, reserved=(overview,) if overview else ())
     protect_inputs(job.path for job in job_list)
-    for name in names + ([overview] if overview else []):  # before any work: nothing over an input or a device
-        problem = target_problem(inside(folder, name))
+    targets = [inside(folder, name) for name in names]
+    for target in targets + ([inside(folder, overview)] if overview else []):  # before any work: nothing over an
+        problem = target_problem(target)                                      # input or a device
         if problem:
             fail(problem)
     with folder_lock(folder):
         remove_leftovers(folder, names + ([overview] if overview else []))
-        return _write_folder(job_list, folder, names, jobs, overview=overview, label=label, lang=lang, day=day)
+        return _write_folder(job_list, folder, names, targets, jobs, overview=overview, label=label, lang=lang,
+                             day=day)
 
 
-def _write_folder(job_list: list, folder: Path, names: list[str], jobs: int | None, *, overview: str | None,
-                  label: str | None, lang: str, day) -> tuple[list[Path], list]:
+def _write_folder(job_list: list, folder: Path, names: list[str], targets: list[Path], jobs: int | None, *,
+                  overview: str | None, label: str | None, lang: str, day) -> tuple[list[Path], list]:
     from engine.report.batch import Failed, inside, render_overview
 
-    written: list[Path] = []
     failed: list[Failed] = []
-    rows = []
+    rows = []  # for the overview
+    warnings: dict[str, None] = {}  # validity warnings, each once, in order
     report_failure = _reporter()
+    writer = FolderWriter(folder)
 
     def take(index: int, result) -> None:
         if isinstance(result, Failed):
             failed.append(result)
             report_failure(result)
-            stale = inside(folder, names[index])  # an older report of this proposal would look current
+            stale = targets[index]  # an older report of this proposal would look current
             with signals_held():
                 if stale.is_file() and not stale.is_symlink():
                     stale.unlink()
             return
-        target = inside(folder, names[index])
         with signals_held():
-            try:
-                folder.mkdir(exist_ok=True)
-            except OSError as exc:
-                fail(cannot_write(folder, exc))
-            write_output(result.data, str(target))
-            written.append(target)
-        rows.append(replace(result.row, link=quote(names[index])))
+            writer.add(targets[index], result.data)
+        if result.row.validity_warning:
+            warnings[result.row.validity_warning] = None
+        if overview:
+            rows.append(replace(result.row, link=quote(names[index])))
 
     try:
-        run_jobs(job_list, jobs, take, label)
-        warn_validity(row.validity_warning for row in rows)
+        try:
+            run_jobs(job_list, jobs, take, label)
+        finally:
+            with signals_held():  # what is complete is put in place, also when interrupted
+                writer.close()
+        warn_validity(warnings)
+        written = list(writer.written)
         if overview and rows:
             fmt = job_list[0].fmt
             target = inside(folder, overview)
@@ -247,28 +255,267 @@ def _write_folder(job_list: list, folder: Path, names: list[str], jobs: int | No
                 write_output(render_overview(rows, fmt, lang, day, failed), str(target))
                 written.append(target)
     except Interrupted as exc:
-        exc.done = (f"{len(written)} van {len(job_list)} bestanden geschreven in / of {len(job_list)} files "
+        exc.done = (f"{len(writer.written)} van {len(job_list)} bestanden geschreven in / of {len(job_list)} files "
                     f"written to {folder}.")
         raise
     return written, failed
 
 
-def collect(job_list: list, jobs: int | None, label: str | None = None) -> tuple[list, list]:
-    """Every result in input order, for output that goes into one file; returns (rendered, failed)."""
+class FolderWriter:
+    """The files of a batch folder, each complete or not there at all.
+
+    Each file is written to a temporary file beside its place. The temporary
+    files are made durable in groups (one ``syncfs`` of the file system for up
+    to :data:`GROUP` files or :data:`GROUP_SECONDS`, where the system has it;
+    else an ``fsync`` per file) and only then renamed into place, so a file
+    that is there is complete, as with :func:`write_output`, without the cost
+    of flushing the disk once per file. A file that replaces an older one
+    keeps a second name for the older one until the rename is done; the
+    older one's space is then freed in the background (freeing is slow on
+    some file systems). Temporary files that a killed run leaves behind are
+    removed by the next run (:func:`remove_leftovers`).
+    """
+
+    GROUP = 256
+    GROUP_SECONDS = 0.5
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.written: list[Path] = []
+        self._pending: list[tuple[str, Path]] = []
+        self._since = 0.0
+        self._sync = _syncfs()
+        self._freeing = None
+        self._folder_made = False
+
+    def add(self, target: Path, data: bytes) -> None:
+        """Write one file (call with signals held); it is in place after the next :meth:`flush`."""
+        if not self._folder_made:
+            try:
+                self.folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                fail(cannot_write(self.folder, exc))
+            self._folder_made = True
+        try:
+            tmp = self._write_temp(target, data)
+        except OSError as exc:
+            self.abort()
+            fail(cannot_write(target, exc))
+        if not self._pending:
+            self._since = time.monotonic()
+        self._pending.append((tmp, target))
+        if len(self._pending) >= self.GROUP or time.monotonic() - self._since >= self.GROUP_SECONDS:
+            self.flush()
+
+    def _write_temp(self, target: Path, data: bytes) -> str:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        while True:
+            tmp = os.path.join(self.folder, f".{target.name[:100]}.{secrets.token_hex(4)}.tmp")
+            try:
+                fd = os.open(tmp, flags, 0o666)  # the mode of a new file under the user's umask
+                break
+            except FileExistsError:
+                continue
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if self._sync is None:
+                os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            os.unlink(tmp)
+            raise
+        os.close(fd)
+        return tmp
+
+    def flush(self) -> None:
+        """Make the pending files durable and rename each into place (call with signals held)."""
+        if not self._pending:
+            return
+        try:
+            if self._sync is not None:
+                self._sync(self.folder)
+            while self._pending:
+                tmp, target = self._pending[0]
+                problem = target_problem(target)  # checked again just before the rename
+                if problem:
+                    self.abort()
+                    fail(problem)
+                try:
+                    older = os.path.join(self.folder, f".{target.name[:100]}.{secrets.token_hex(4)}.tmp")
+                    os.link(target, older)  # the older file keeps this name until it is freed
+                except OSError:
+                    older = None  # no older file (or no hard links here): nothing to free
+                os.replace(tmp, target)
+                self._pending.pop(0)
+                self.written.append(target)
+                if older is not None:
+                    self._free(older)
+        except OSError as exc:
+            target = self._pending[0][1] if self._pending else self.folder
+            self.abort()
+            fail(cannot_write(target, exc))
+
+    def _free(self, path: str) -> None:
+        if self._freeing is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._freeing = ThreadPoolExecutor(max_workers=4, thread_name_prefix="regiotoets-free")
+        self._freeing.submit(_unlink_quietly, path)
+
+    def close(self) -> None:
+        """Put every pending file in place and wait until older files are freed."""
+        try:
+            self.flush()
+        finally:
+            if self._freeing is not None:
+                self._freeing.shutdown(wait=True)
+                self._freeing = None
+
+    def abort(self) -> None:
+        """Remove the temporary files not yet in place."""
+        for tmp, _target in self._pending:
+            _unlink_quietly(tmp)
+        self._pending.clear()
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _syncfs() -> Callable[[Path], None] | None:
+    """``syncfs`` of the file system a folder is on (Linux), or None where the system has no such call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+    def sync(folder: Path) -> None:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            if call(fd) != 0:
+                code = ctypes.get_errno()
+                raise OSError(code, os.strerror(code))
+        finally:
+            os.close(fd)
+    return sync
+
+
+def stream(job_list: list, jobs: int | None, fmt: str, output: str | None, label: str | None) -> list:
+    """Every advice, in input order, into one output as each is ready: stdout, or one file (a temporary file beside
+    it, renamed into place at the end). Nothing is kept in memory but the validity warnings; JSON is one list (also
+    when one proposal succeeded), the others are separated as :func:`separator` says. Returns the failures."""
     from engine.report.batch import Failed
 
-    done, failed = [], []
+    failed: list[Failed] = []
+    warnings: dict[str, None] = {}
     report_failure = _reporter()
+    sink = OneOutput(output)
+    count = 0
 
     def take(_index: int, result) -> None:
+        nonlocal count
         if isinstance(result, Failed):
             failed.append(result)
             report_failure(result)
+            return
+        if result.row.validity_warning:
+            warnings[result.row.validity_warning] = None
+        data = result.data
+        if fmt == "json":
+            body = b"  " + (data[:-1] if data.endswith(b"\n") else data).replace(b"\n", b"\n  ")
+            sink.write((b"[\n" if count == 0 else b",\n") + body)
         else:
-            done.append(result)
+            sink.write(data if count == 0 else separator(fmt) + data)
+        count += 1
 
-    run_jobs(job_list, jobs, take, label)
-    return done, failed  # the caller warns about validity when the output goes to a file
+    try:
+        run_jobs(job_list, jobs, take, label)
+        if count and fmt == "json":
+            sink.write(b"\n]\n")
+        sink.finish(count > 0)
+    except BaseException:
+        sink.abort()
+        raise
+    if output not in (None, "-"):
+        warn_validity(warnings)
+    return failed
+
+
+def separator(fmt: str) -> bytes:
+    """What stands between two advices in one text or Markdown output."""
+    return b"\n---\n\n" if fmt == "markdown" else ("\n" + "=" * 88 + "\n\n").encode()
+
+
+class OneOutput:
+    """stdout, or a file written atomically: a temporary file beside it, made durable and renamed at the end."""
+
+    def __init__(self, output: str | None):
+        self.output = output
+        self._fh = None
+        self._tmp: str | None = None
+
+    def write(self, data: bytes) -> None:
+        if self.output in (None, "-"):
+            write_stdout(data)
+            return
+        if self._fh is None:
+            self._open()
+        try:
+            self._fh.write(data)
+        except OSError as exc:
+            self.abort()
+            fail(cannot_write(self.output, exc))
+
+    def _open(self) -> None:
+        target = Path(self.output)
+        if not target.parent.exists():
+            fail(f"{self.output}: map bestaat niet / folder does not exist")
+        check_target(self.output)
+        try:
+            with signals_held():
+                fd, self._tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
+                self._fh = os.fdopen(fd, "wb")
+        except OSError as exc:
+            fail(cannot_write(self.output, exc))
+
+    def finish(self, keep: bool) -> None:
+        """Put the file in place (``keep``), or leave nothing (nothing succeeded)."""
+        if self.output in (None, "-") or self._fh is None:
+            return
+        if not keep:
+            self.abort()
+            return
+        try:
+            with signals_held():
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+                self._fh.close()
+                os.chmod(self._tmp, _new_file_mode())
+                problem = target_problem(self.output)  # checked again just before the rename
+                if problem:
+                    self.abort()
+                    fail(problem)
+                os.replace(self._tmp, self.output)
+                self._tmp = None
+        except OSError as exc:
+            self.abort()
+            fail(cannot_write(self.output, exc))
+
+    def abort(self) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                self._fh.close()
+        if self._tmp is not None:
+            _unlink_quietly(self._tmp)
+            self._tmp = None
 
 
 def is_folder_target(output: str | None) -> bool:

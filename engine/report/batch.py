@@ -14,11 +14,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
-from engine.report import build_report, render
-from engine.report.house import HouseStyle, apply_house_style
-from engine.report.model import Report
+if TYPE_CHECKING:
+    from engine.report.house import HouseStyle
+    from engine.report.model import Report
 
 OVERVIEW_NAMES = {"html": "index.html", "markdown": "overview.md", "docx": "index.html"}
 # Formats of the advice itself (``evaluate``); the report formats are in EXTENSIONS.
@@ -83,18 +83,24 @@ Result = Union[Rendered, Failed]
 def overview_row(advice) -> OverviewRow:
     """What the overview shows of one advice: outcome, the deciding rule, region and rule set, validity."""
     from engine.report.i18n import rt
-    from engine.report.model import validity_text
 
+    warning = None
+    if advice.validity_warning:  # the board's wording, with the dates written out
+        from engine.report.model import validity_text
+
+        warning = validity_text(advice)
     deciding = advice.deciding
     rs = advice.ruleset
     return OverviewRow(title=advice.proposal.title, file=advice.proposal.file, outcome=advice.outcome,
                        outcome_label=advice.outcome_label, main_reason=deciding.title if deciding else "",
                        rule=deciding.rule if deciding else "", region=rs.name,
                        ruleset=f"{rs.id}, {rt('ov_ruleset', advice.lang, version=rs.version)}",
-                       validity_warning=validity_text(advice))
+                       validity_warning=warning)
 
 
 def rendered(report: Report, fmt: str, template: Optional[bytes] = None) -> Rendered:
+    from engine.report import render
+
     return Rendered(render(report, fmt, template=template), overview_row(report.advice))
 
 
@@ -137,6 +143,9 @@ def _run(job: Job) -> Rendered:
     advice = advise_loaded(loaded, day=job.day, lang=job.lang)
     if job.kind == "advice":
         return Rendered(render_advice(advice, job.fmt, job.colour), overview_row(advice))
+    from engine.report.house import apply_house_style
+    from engine.report.model import build_report
+
     report = build_report(advice, loaded.ruleset, loaded.proposal)
     apply_house_style(report, job.house)
     return rendered(report, job.fmt, template=job.house.template if job.house else None)

@@ -57,10 +57,11 @@ class NotEncoded:
         return self.reason_en if lang == "en" else self.reason_nl
 
 
-def load_not_encoded(ruleset: RuleSet) -> list[Problem]:
+def load_not_encoded(ruleset: RuleSet, check: bool = True) -> list[Problem]:
     """Read ``niet-gecodeerd.yaml`` (when there is one) into ``ruleset.not_encoded`` and check it and the decision
-    chapters against the source; the problems found, each with file and line."""
-    from engine.rulebase.ruleset import normalise_text
+    chapters against the source; the problems found, each with file and line. ``check=False``: only read it (these
+    files passed the checks before, see :mod:`engine.rulebase.verified`)."""
+    from engine.rulebase.ruleset import _normal_source, normalise_text
 
     problems: list[Problem] = []
     path = ruleset.folder / FILE
@@ -74,10 +75,9 @@ def load_not_encoded(ruleset: RuleSet) -> list[Problem]:
             loc = ("passages", i)
             line, column = doc.position_of(loc) or (None, None)
             ruleset.not_encoded.append(NotEncoded(p.section, p.quote, p.reason.nl, p.reason.en, line))
-            source = ruleset.source_text
-            if source is None:
+            if not check or ruleset.source_text is None:
                 continue
-            if normalise_text(p.quote) not in normalise_text(source):
+            if normalise_text(p.quote) not in _normal_source(ruleset):
                 from engine.rulebase.ruleset import closest_passage
 
                 qline, qcol = doc.position_of(loc + ("quote",)) or (line, column)
@@ -86,7 +86,7 @@ def load_not_encoded(ruleset: RuleSet) -> list[Problem]:
                                         field=join_loc(loc + ("quote",)),
                                         suggestion=closest_passage(ruleset, p.quote)))
         ruleset.__dict__.pop("document", None)  # the not-encoded sections are headings too
-        if ruleset.source_text is not None:
+        if check and ruleset.source_text is not None:
             document = ruleset.document
             headings = sorted({h.title for h in document.headings})
             for i, p in enumerate(data.passages):
@@ -96,7 +96,8 @@ def load_not_encoded(ruleset: RuleSet) -> list[Problem]:
                     problems.append(Problem(doc.name, f"onbekende sectie '{p.section}': geen kop in de bron / unknown "
                                             "section: not a heading of the source", line=sline, column=scol,
                                             field=join_loc(loc), suggestion=did_you_mean(p.section, headings)))
-    problems.extend(_chapter_problems(ruleset))
+    if check:
+        problems.extend(_chapter_problems(ruleset))
     return problems
 
 

@@ -95,7 +95,7 @@ def regions(root: Path | None = None) -> list[str]:
 
 @lru_cache(maxsize=16)
 def _load(folder: Path) -> RuleSet:
-    return load_ruleset(folder)
+    return load_ruleset(folder, remember=True)  # the checks against the source once per version of the files
 
 
 def _folder_named(found: Installed, region: str) -> Problem:

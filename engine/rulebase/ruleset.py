@@ -337,8 +337,13 @@ def _at(doc: LoadedDocument, loc: tuple) -> dict[str, int | None]:
     return {"line": line, "column": column}
 
 
-def load_ruleset(folder: str | Path) -> RuleSet:
-    """Load, validate and parse a rule set folder; every problem names file, line and rule id."""
+def load_ruleset(folder: str | Path, *, remember: bool = False) -> RuleSet:
+    """Load, validate and parse a rule set folder; every problem names file, line and rule id.
+
+    With ``remember``, the checks against the source (citations, deliberately not encoded passages, decision
+    chapters) and the page of each citation are taken from the cache when exactly these files have passed them
+    before (see :mod:`engine.rulebase.verified`); ``check`` and everything else that loads a folder itself always checks.
+    """
     folder = Path(folder)
     head = folder / "ruleset.yaml"
     doc = load_document(head, what="regelset-bestand")
@@ -349,6 +354,12 @@ def load_ruleset(folder: str | Path) -> RuleSet:
     files: dict[str, bytes] = {"ruleset.yaml": doc.raw}
     ruleset = RuleSet(folder=folder, meta=meta, rules=[], files=files)
     ruleset.__dict__["source_text"] = read_source(folder, meta.source.path, doc.name, **_at(doc, ("source", "path")))
+    passed = None  # what the checks against the source gave these exact files before
+    if remember:
+        from engine.rulebase import verified
+
+        key = verified.key_for(folder, doc.raw, ruleset.source_text)
+        passed = verified.recall(key) if key else None
     specs = ruleset.facts
     step_ids = [s.id for s in meta.steps]
     problems: list[Problem] = []
@@ -399,18 +410,26 @@ def load_ruleset(folder: str | Path) -> RuleSet:
                 unloaded.update(_findings_in(raw))
                 continue
             ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, loc=loc, doc=rdoc))
-            problems.extend(_citation_problems(ruleset, data, rdoc, loc))
+            if passed is None:
+                problems.extend(_citation_problems(ruleset, data, rdoc, loc))
     from engine.rulebase.notencoded import load_not_encoded  # deliberately not encoded passages and decision chapters
 
-    problems.extend(load_not_encoded(ruleset))
+    problems.extend(load_not_encoded(ruleset, check=passed is None))
     try:
         problems.extend(_stratify(ruleset, unloaded))
     except RuleError as exc:  # a cycle
         problems.extend(exc.problems)
     if problems:
         raise RuleError(problems)
+    if passed is not None:
+        pages = passed.get("pages", {})
+        for r in ruleset.rules:
+            r.page = pages.get(r.id)
+        return ruleset
     for r in ruleset.rules:
         r.page = ruleset.page_of(r.data.cite)
+    if remember and key:
+        verified.remember(key, {"pages": {r.id: r.page for r in ruleset.rules if r.page is not None}})
     return ruleset
 
 
