@@ -202,26 +202,112 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
     ruamel.yaml's ``MarkedYAMLError`` for a syntax error (both with a position).
     ``pure`` reads the events with ruamel.yaml's own parser even when the C parser is there.
     """
-    parts = _parts()
-    Scalar, MapStart, SeqStart, MapEnd, SeqEnd, Alias, DocStart, resolve = parts[:8]
-    events = parts[14]
-    stack: list[_Frame] = []
-    finished: dict[str, int] = {}  # anchor -> size of its value, aliases expanded
-    opened: set[str] = set()
-    scalars: set[str] = set()  # anchors of texts, numbers, …: an alias to one may be a key
-    nodes = 0
-    documents = 0
-    plain = True
-    result: Any = (None, None)
+    return _Scanner(_parts()).run(text, pure)
 
-    def refuse(message: str, mark: Any, suggestion: str | None = None) -> YamlProblem:
-        return YamlProblem(message, mark.line, mark.column, _path(stack), suggestion)
 
-    def add(value: Any, index: Any, line: int, col: int, size: int, is_scalar: bool) -> None:
+class _Scanner:
+    """The state of one pass: the open collections, the anchors seen, the counts that the limits bound."""
+
+    def __init__(self, parts: tuple) -> None:
+        self.parts = parts
+        self.stack: list[_Frame] = []
+        self.finished: dict[str, int] = {}  # anchor -> size of its value, aliases expanded
+        self.opened: set[str] = set()
+        self.scalars: set[str] = set()  # anchors of texts, numbers, …: an alias to one may be a key
+        self.nodes = 0
+        self.documents = 0
+        self.plain = True
+        self.result: Any = (None, None)
+
+    def run(self, text: str, pure: bool) -> Scanned:
+        parts = self.parts
+        Scalar, MapStart, SeqStart, MapEnd, SeqEnd, Alias, DocStart = parts[:7]
+        next_event = parts[14](text, pure)
+        while (ev := next_event()) is not None:
+            cls = ev.__class__
+            if cls is Scalar:
+                self.on_scalar(ev)
+            elif cls is MapStart or cls is SeqStart:
+                self.on_start(ev, cls is MapStart)
+            elif cls is MapEnd or cls is SeqEnd:
+                self.on_end(ev)
+            elif cls is Alias:
+                self.on_alias(ev)
+            elif cls is DocStart:
+                self.on_document(ev)
+        data, index = self.result
+        return Scanned(data, index, self.plain)
+
+    # --- one method per kind of event ---------------------------------------------------------------
+
+    def on_scalar(self, ev: Any) -> None:
+        if ev.anchor is not None:
+            self.anchor(ev)
+            self.finished[ev.anchor] = 1
+            self.scalars.add(ev.anchor)
+        self.count(1, ev.start_mark)
+        mark = ev.start_mark
+        self.add(self.scalar(ev), None, mark.line, mark.column, 1, True)
+
+    def on_start(self, ev: Any, is_map: bool) -> None:
+        mark = ev.start_mark
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.refuse(f"te diep genest (meer dan {MAX_DEPTH} niveaus) / nested too deeply (more than "
+                              f"{MAX_DEPTH} levels)", mark)
+        if self.expects_key():
+            self.add(None, None, mark.line, mark.column, 0, False)  # raises: a list or block as a key
+        if ev.tag is not None and ev.tag != "!":
+            if ev.tag not in _ALLOWED_TAGS:
+                raise self.refuse(f"tag '{_short(ev.tag)}' wordt niet ondersteund / tag is not supported", mark,
+                                  "laat de tag weg / remove the tag")
+            self.plain = False
+        if ev.anchor is not None:
+            self.anchor(ev)
+            self.opened.add(ev.anchor)
+        if is_map:
+            self.stack.append(_Frame(True, {}, MapLines(mark.line, mark.column, {}), ev.anchor))
+        else:
+            self.stack.append(_Frame(False, [], SeqLines(mark.line, mark.column, []), ev.anchor))
+
+    def on_end(self, ev: Any) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.finished[frame.anchor] = frame.size
+            self.opened.discard(frame.anchor)
+        self.count(1, ev.start_mark)
+        index = frame.index
+        self.add(frame.data, index, index.line, index.col, frame.size, False)
+
+    def on_alias(self, ev: Any) -> None:
+        name = ev.anchor
+        if name in self.opened:
+            raise self.refuse(f"alias *{name} verwijst naar zichzelf / alias refers to itself", ev.start_mark,
+                              "schrijf de waarde uit / write the value out")
+        if name not in self.finished:
+            raise self.refuse(f"alias *{name} verwijst naar geen anker / alias refers to no anchor", ev.start_mark,
+                              f"zet eerst een anker &{name} / define an anchor &{name} first")
+        self.plain = False
+        self.count(self.finished[name], ev.start_mark)
+        mark = ev.start_mark
+        self.add(_Unhashable(f"*{name}"), None, mark.line, mark.column, self.finished[name], name in self.scalars)
+
+    def on_document(self, ev: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise YamlProblem("meer dan één YAML-document in het bestand / more than one YAML document in "
+                              "the file", ev.start_mark.line, ev.start_mark.column, (),
+                              "verwijder de regel '---' of zet elk voorstel in een eigen bestand "
+                              "/ remove the '---' line or put each proposal in a file of its own")
+        if ev.version is not None:
+            self.plain = False  # %YAML directive: the round-trip loader follows that version
+
+    # --- building the data -------------------------------------------------------------------------
+
+    def add(self, value: Any, index: Any, line: int, col: int, size: int, is_scalar: bool) -> None:
         """Put a finished value into its parent (or make it the document)."""
-        nonlocal plain, result
+        stack = self.stack
         if not stack:
-            result = (value, index)
+            self.result = (value, index)
             return
         parent = stack[-1]
         parent.size += size
@@ -231,16 +317,16 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
             return
         if parent.key is _NOKEY:
             if not is_scalar:
-                raise refuse("een sleutel moet een naam zijn, geen lijst of blok / a key must be a name, "
-                             "not a list or a block", _Mark(line, col))
+                raise self.refuse("een sleutel moet een naam zijn, geen lijst of blok / a key must be a name, "
+                                  "not a list or a block", _Mark(line, col))
             if value.__class__ is _Unhashable:
-                plain = False  # an alias or a merge key: the round-trip loader resolves it
+                self.plain = False  # an alias or a merge key: the round-trip loader resolves it
             elif value in parent.seen:
                 first = parent.seen[value]
                 parent.key = value
-                raise refuse(f"sleutel '{value}' komt twee keer voor (eerst op regel {first + 1}) "
-                             f"/ duplicate key (first on line {first + 1})", _Mark(line, col),
-                             "houd er één over / keep only one of them")
+                raise self.refuse(f"sleutel '{value}' komt twee keer voor (eerst op regel {first + 1}) "
+                                  f"/ duplicate key (first on line {first + 1})", _Mark(line, col),
+                                  "houd er één over / keep only one of them")
             parent.seen[value] = line
             parent.key = value
             parent.key_pos = (line, col)
@@ -248,137 +334,76 @@ def scan(text: str, *, pure: bool = False) -> Scanned:
         key = parent.key
         name = str(key) if not isinstance(key, (int, float)) else key
         if name in parent.data:
-            plain = False  # two keys that only differ in type (True and "True")
+            self.plain = False  # two keys that only differ in type (True and "True")
         parent.data[name] = value
         parent.index.keys[key] = [parent.key_pos[0], parent.key_pos[1], index]
         parent.key = _NOKEY
 
-    def too_many(mark: Any) -> YamlProblem:
-        return refuse(f"te veel waarden (meer dan {MAX_NODES}, aliassen uitgeschreven) / too many values (more than "
-                      f"{MAX_NODES}, aliases expanded)", mark,
-                      "een voorstel heeft er een paar honderd; gebruik geen aliassen (*naam) die elkaar "
-                      "vermenigvuldigen / a proposal has a few hundred; don't use aliases (*name) that "
-                      "multiply each other")
-
-    def expects_key() -> bool:
-        return bool(stack) and stack[-1].is_map and stack[-1].key is _NOKEY
-
-    def anchor(ev: Any) -> None:
-        nonlocal plain
-        plain = False
-        if ev.anchor in opened or ev.anchor in finished:
-            raise refuse(f"anker &{ev.anchor} komt twee keer voor / anchor defined twice", ev.start_mark,
-                         "geef elk anker een eigen naam / give each anchor a name of its own")
-
-    def scalar(ev: Any) -> Any:
+    def scalar(self, ev: Any) -> Any:
         """The value of a scalar event, as the round-trip loader constructs it."""
-        nonlocal plain
         value = ev.value
         if len(value) > MAX_STRING:
-            raise refuse(f"tekst is te lang ({len(value)} tekens; maximum {MAX_STRING}) / text is too long "
-                         f"({len(value)} characters; maximum {MAX_STRING})", ev.start_mark, "kort de tekst in / shorten the text")
+            raise self.refuse(f"tekst is te lang ({len(value)} tekens; maximum {MAX_STRING}) / text is too long "
+                              f"({len(value)} characters; maximum {MAX_STRING})", ev.start_mark,
+                              "kort de tekst in / shorten the text")
         if ev.style == '"' and not value.isascii():
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as exc:  # "\ud800": ruamel.yaml's own parser lets a lone surrogate through
-                raise refuse(f"ongeldig teken / invalid character (U+{ord(value[exc.start]):04X}, een losse "
-                             f"surrogaat / a lone surrogate)", ev.start_mark,
-                             "typ het teken zelf / type the character itself") from None
+                raise self.refuse(f"ongeldig teken / invalid character (U+{ord(value[exc.start]):04X}, een losse "
+                                  f"surrogaat / a lone surrogate)", ev.start_mark,
+                                  "typ het teken zelf / type the character itself") from None
         tag = ev.tag
         if tag is not None and tag != "!":
             if tag not in _ALLOWED_TAGS:
-                raise refuse(f"tag '{_short(tag)}' wordt niet ondersteund / tag is not supported", ev.start_mark,
-                             "laat de tag weg / remove the tag")
-            plain = False
+                raise self.refuse(f"tag '{_short(tag)}' wordt niet ondersteund / tag is not supported", ev.start_mark,
+                                  "laat de tag weg / remove the tag")
+            self.plain = False
             return value
         if not ev.implicit[0]:
             return value
-        kind = resolve(value)
+        kind = self.parts[7](value)
         if kind == _STR:
             return value
         if kind in _CONVERTED:
             try:
-                return _convert(kind, value, parts)
+                return _convert(kind, value, self.parts)
             except _TooLong:
-                raise refuse(f"getal is te lang ({len(value)} tekens; maximum {MAX_DIGITS}) / number is too long "
-                             f"({len(value)} characters; maximum {MAX_DIGITS})", ev.start_mark) from None
+                raise self.refuse(f"getal is te lang ({len(value)} tekens; maximum {MAX_DIGITS}) / number is too "
+                                  f"long ({len(value)} characters; maximum {MAX_DIGITS})", ev.start_mark) from None
             except _NotFast:  # a date-time: the round-trip loader builds it
-                plain = False
+                self.plain = False
                 return value
         if kind.endswith((":merge", ":value")):
-            if kind.endswith(":merge") and expects_key():
+            if kind.endswith(":merge") and self.expects_key():
                 return _Unhashable("<<")  # a merge key: the round-trip loader merges
             return value  # '<<' or '=' as a value is text, as in the round-trip loader
-        plain = False  # another tag the round-trip loader handles
+        self.plain = False  # another tag the round-trip loader handles
         return value
 
-    next_event = events(text, pure)
-    while (ev := next_event()) is not None:
-        cls = ev.__class__
-        if cls is Scalar:
-            if ev.anchor is not None:
-                anchor(ev)
-                finished[ev.anchor] = 1
-                scalars.add(ev.anchor)
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise too_many(ev.start_mark)
-            mark = ev.start_mark
-            add(scalar(ev), None, mark.line, mark.column, 1, True)
-        elif cls is MapStart or cls is SeqStart:
-            mark = ev.start_mark
-            if len(stack) >= MAX_DEPTH:
-                raise refuse(f"te diep genest (meer dan {MAX_DEPTH} niveaus) / nested too deeply (more than "
-                             f"{MAX_DEPTH} levels)", mark)
-            if expects_key():
-                add(None, None, mark.line, mark.column, 0, False)  # raises: a list or block as a key
-            if ev.tag is not None and ev.tag != "!":
-                if ev.tag not in _ALLOWED_TAGS:
-                    raise refuse(f"tag '{_short(ev.tag)}' wordt niet ondersteund / tag is not supported", mark,
-                                 "laat de tag weg / remove the tag")
-                plain = False
-            if ev.anchor is not None:
-                anchor(ev)
-                opened.add(ev.anchor)
-            if cls is MapStart:
-                stack.append(_Frame(True, {}, MapLines(mark.line, mark.column, {}), ev.anchor))
-            else:
-                stack.append(_Frame(False, [], SeqLines(mark.line, mark.column, []), ev.anchor))
-        elif cls is MapEnd or cls is SeqEnd:
-            frame = stack.pop()
-            if frame.anchor is not None:
-                finished[frame.anchor] = frame.size
-                opened.discard(frame.anchor)
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise too_many(ev.start_mark)
-            index = frame.index
-            add(frame.data, index, index.line, index.col, frame.size, False)
-        elif cls is Alias:
-            name = ev.anchor
-            if name in opened:
-                raise refuse(f"alias *{name} verwijst naar zichzelf / alias refers to itself", ev.start_mark,
-                             "schrijf de waarde uit / write the value out")
-            if name not in finished:
-                raise refuse(f"alias *{name} verwijst naar geen anker / alias refers to no anchor", ev.start_mark,
-                             f"zet eerst een anker &{name} / define an anchor &{name} first")
-            plain = False
-            nodes += finished[name]
-            if nodes > MAX_NODES:
-                raise too_many(ev.start_mark)
-            mark = ev.start_mark
-            add(_Unhashable(f"*{name}"), None, mark.line, mark.column, finished[name], name in scalars)
-        elif cls is DocStart:
-            documents += 1
-            if documents > 1:
-                raise YamlProblem("meer dan één YAML-document in het bestand / more than one YAML document in "
-                                  "the file", ev.start_mark.line, ev.start_mark.column, (),
-                                  "verwijder de regel '---' of zet elk voorstel in een eigen bestand "
-                                  "/ remove the '---' line or put each proposal in a file of its own")
-            if ev.version is not None:
-                plain = False  # %YAML directive: the round-trip loader follows that version
-    data, index = result
-    return Scanned(data, index, plain)
+    # --- limits and refusals -----------------------------------------------------------------------
+
+    def count(self, size: int, mark: Any) -> None:
+        self.nodes += size
+        if self.nodes > MAX_NODES:
+            raise self.refuse(f"te veel waarden (meer dan {MAX_NODES}, aliassen uitgeschreven) / too many values "
+                              f"(more than {MAX_NODES}, aliases expanded)", mark,
+                              "een voorstel heeft er een paar honderd; gebruik geen aliassen (*naam) die elkaar "
+                              "vermenigvuldigen / a proposal has a few hundred; don't use aliases (*name) that "
+                              "multiply each other")
+
+    def expects_key(self) -> bool:
+        stack = self.stack
+        return bool(stack) and stack[-1].is_map and stack[-1].key is _NOKEY
+
+    def anchor(self, ev: Any) -> None:
+        self.plain = False
+        if ev.anchor in self.opened or ev.anchor in self.finished:
+            raise self.refuse(f"anker &{ev.anchor} komt twee keer voor / anchor defined twice", ev.start_mark,
+                              "geef elk anker een eigen naam / give each anchor a name of its own")
+
+    def refuse(self, message: str, mark: Any, suggestion: str | None = None) -> YamlProblem:
+        return YamlProblem(message, mark.line, mark.column, _path(self.stack), suggestion)
 
 
 class _NotFast(Exception):
