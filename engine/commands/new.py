@@ -269,17 +269,36 @@ def _merged(original: Any, data: dict[str, Any]) -> str:
 
 def _interview(session: _Session, output: str | None, resume: str | None, region: str | None, rules_dir: Any,
                day: dt.date, lang: str) -> None:
-    from engine.advising.advice import validity_warning
-    from engine.advising.interview import QuestionEngine
+    """Choose the rule set, ask the head of the proposal, then only the questions that can still change the outcome."""
     from engine.advising.pipeline import advise_data
-    from engine.deciding.engines import evaluator_for
-    from engine.rulebase.registry import choose
-    from engine.advising.whatif import apply_to_data, step_rank
 
     words, more = T[lang], MORE[lang]
-    data: dict[str, Any] = {}
-    if resume:
-        data = _load_resume(resume)
+    ruleset, data = _start(session, output, resume, region, rules_dir, day, lang)
+    click.echo(more["help"])
+    asker = _Asker(session, ruleset, data, lang)
+    asker.until_decided()
+    click.echo(f"\n{words['done']}")
+    advice = advise_data(ruleset, asker.data, day=day, lang=lang)
+    specs = ruleset.facts
+    still = [m.fact for m in advice.missing
+             if m.fact not in asker.asked and m.fact in specs and specs[m.fact].kind == "enum"]
+    if still and confirm(more["offer"].format(n=len(still)), default=False):
+        for path in still:
+            asker.question(path)
+    click.echo(f"{words['final']}: {_outcome_label(asker.qe, ruleset, asker.data, lang)}")
+    _validate(ruleset, asker.data, session.target)
+    session.save(ruleset, asker.data)
+    click.echo(f"{words['written']} {session.target}. {words['evaluate']} {session.target}")
+
+
+def _start(session: _Session, output: str | None, resume: str | None, region: str | None, rules_dir: Any,
+           day: dt.date, lang: str) -> tuple[Any, dict[str, Any]]:
+    """The rule set (from the resumed file, the option or a question) and the proposal's head, saved once."""
+    from engine.advising.advice import validity_warning
+    from engine.rulebase.registry import choose
+
+    words = T[lang]
+    data: dict[str, Any] = _load_resume(resume) if resume else {}
     region = region or (str(data["region"]) if data.get("region") else None)
     if region is None:
         from engine.rulebase.registry import regions
@@ -297,18 +316,45 @@ def _interview(session: _Session, output: str | None, resume: str | None, region
         data["region"] = ruleset.region
     _ask_meta(data, ruleset, lang, lambda: session.save(ruleset, data))
     session.save(ruleset, data)
-    click.echo(more["help"])
-    qe = QuestionEngine(evaluator_for(ruleset))
-    specs = ruleset.facts
-    steps = {s.id: getattr(s, lang) for s in ruleset.meta.steps}
-    first_step = step_rank(ruleset)
-    step_ids = [s.id for s in ruleset.meta.steps]
-    shown_step = None
-    asked: set[str] = set()
+    return ruleset, data
 
-    def question(path: str) -> None:
-        nonlocal data
-        spec = specs[path]
+
+class _Asker:
+    """Asks decision questions one at a time, saving after every answer, in the order of the decision steps."""
+
+    def __init__(self, session: _Session, ruleset: Any, data: dict[str, Any], lang: str) -> None:
+        from engine.advising.interview import QuestionEngine
+        from engine.advising.whatif import step_rank
+        from engine.deciding.engines import evaluator_for
+
+        self.session, self.ruleset, self.data, self.lang = session, ruleset, data, lang
+        self.qe = QuestionEngine(evaluator_for(ruleset))
+        self.asked: set[str] = set()
+        self.first_step = step_rank(ruleset)
+        self.step_ids = [s.id for s in ruleset.meta.steps]
+        self.step_titles = {s.id: getattr(s, lang) for s in ruleset.meta.steps}
+        self.shown_step: str | None = None
+
+    def until_decided(self) -> None:
+        """Ask the next question that can still change the outcome until none is left."""
+        while True:
+            found = self.qe.next_question(_answers(self.ruleset, self.data, self.asked))
+            if found is None:
+                return
+            path, _witness = found
+            rank = self.first_step.get(path, 99)
+            step = self.step_ids[rank] if rank < len(self.step_ids) else None
+            if step and step != self.shown_step:
+                click.echo(f"\n== {T[self.lang]['step']}: {self.step_titles[step]} ==")
+                self.shown_step = step
+            self.question(path)
+
+    def question(self, path: str) -> None:
+        """One question with its answers; '?' shows the rules and the source behind it; then its details."""
+        from engine.advising.whatif import apply_to_data
+
+        ruleset, lang, words = self.ruleset, self.lang, T[self.lang]
+        spec = ruleset.facts[path]
         answer_type = AnswerType(spec.domain, lang)
         click.echo(f"\n{spec.question(lang)}  [{path}]")
         click.echo(f"  {answer_type.menu()}")
@@ -322,37 +368,15 @@ def _interview(session: _Session, output: str | None, resume: str | None, region
                 break
             except click.BadParameter as exc:
                 click.echo(f"Error: {exc.message}" if lang == "en" else f"Fout: {exc.message}", err=True)
-        asked.add(path)
-        data = apply_to_data(data, [(path, value)], specs)
-        session.save(ruleset, data)
+        self.asked.add(path)
+        self.data = apply_to_data(self.data, [(path, value)], ruleset.facts)
+        self.session.save(ruleset, self.data)
         if value not in (UNKNOWN_VALUE, None):
             for detail in details_for(ruleset, path, value):
-                if _lookup(data, detail.path) in (None, ""):
-                    data = _ask_detail(ruleset, data, detail, lang)
-                    session.save(ruleset, data)
-        click.echo(f"  \u2192 {words['provisional']}: {_outcome_label(qe, ruleset, data, lang)}")
-
-    while True:
-        answers = _answers(ruleset, data, asked)
-        found = qe.next_question(answers)
-        if found is None:
-            break
-        path, _witness = found
-        step = step_ids[first_step[path]] if first_step.get(path, 99) < len(step_ids) else None
-        if step and step != shown_step:
-            click.echo(f"\n== {words['step']}: {steps[step]} ==")
-            shown_step = step
-        question(path)
-    click.echo(f"\n{words['done']}")
-    advice = advise_data(ruleset, data, day=day, lang=lang)
-    still = [m.fact for m in advice.missing if m.fact not in asked and m.fact in specs and specs[m.fact].kind == "enum"]
-    if still and confirm(more["offer"].format(n=len(still)), default=False):
-        for path in still:
-            question(path)
-    click.echo(f"{words['final']}: {_outcome_label(qe, ruleset, data, lang)}")
-    _validate(ruleset, data, session.target)
-    session.save(ruleset, data)
-    click.echo(f"{words['written']} {session.target}. {words['evaluate']} {session.target}")
+                if _lookup(self.data, detail.path) in (None, ""):
+                    self.data = _ask_detail(ruleset, self.data, detail, lang)
+                    self.session.save(ruleset, self.data)
+        click.echo(f"  \u2192 {words['provisional']}: {_outcome_label(self.qe, ruleset, self.data, lang)}")
 
 
 UNKNOWN_VALUE = "unknown"
