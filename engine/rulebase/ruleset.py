@@ -21,7 +21,7 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.rulebase import conditions as C
-from engine.common.errors import Problem, RuleError, did_you_mean, display_path, join_loc
+from engine.common.errors import Problem, RuleError, did_you_mean, join_loc
 from engine.reading.facts import FactSpec, catalogue
 from engine.reading.problems import problems_from
 from engine.reading.proposal import proposal_model
@@ -360,58 +360,13 @@ def load_ruleset(folder: str | Path, *, remember: bool = False) -> RuleSet:
 
         key = verified.key_for(folder, doc.raw, ruleset.source_text)
         passed = verified.recall(key) if key else None
-    specs = ruleset.facts
-    step_ids = [s.id for s in meta.steps]
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
     unloaded: set[str] = set()  # conclusions of rules that did not load: not reported again as undrawn
+    seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path.name in ("ruleset.yaml", "invariants.yaml", "niet-gecodeerd.yaml"):  # read elsewhere
             continue
-        rdoc = load_document(path, what="regelbestand")
-        files[path.name] = rdoc.raw
-        items = rdoc.data.get("rules") if isinstance(rdoc.data, dict) else None
-        if not isinstance(items, list):
-            unloaded.update(_findings_in(rdoc.data))
-            problems.append(Problem(rdoc.name, "een regelbestand bevat een lijst 'rules:' / a rule file holds a 'rules:' "
-                                    "list", line=1, column=1))
-            continue
-        for i, raw in enumerate(items):
-            loc = ("rules", i)
-            rid = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
-            try:
-                data = RuleData.model_validate(raw)
-            except ValidationError as exc:
-                for p in problems_from(rdoc, RuleData, exc, loc):
-                    problems.append(dataclasses.replace(p, message=f"regel {rid}: {p.message}"))
-                unloaded.update(_findings_in(raw))
-                continue
-            if data.id in seen:
-                problems.append(Problem(rdoc.name, f"regel {data.id}: id komt al voor in {seen[data.id]} / duplicate rule id",
-                                        field=join_loc(loc + ("id",)), **_at(rdoc, loc + ("id",))))
-                unloaded.update(_findings_in(raw))
-                continue
-            seen[data.id] = rdoc.name
-            if data.step not in step_ids:
-                problems.append(Problem(rdoc.name, f"regel {data.id}: onbekende stap '{data.step}' / unknown step",
-                                        field=join_loc(loc + ("step",)), suggestion=did_you_mean(data.step, step_ids),
-                                        **_at(rdoc, loc + ("step",))))
-                unloaded.update(_findings_in(raw))
-                continue
-            try:
-                cond = C.parse(data.when, specs)
-                for pattern in data.then.missing:
-                    if not C.expand(pattern, specs):
-                        raise C.ConditionError(f"'missing' noemt onbekend feit '{pattern}' / unknown fact",
-                                               did_you_mean(pattern, specs))
-            except C.ConditionError as exc:
-                problems.append(Problem(rdoc.name, f"regel {data.id}: {exc.message}", field=join_loc(loc + ("when",)),
-                                        suggestion=exc.suggestion, **_at(rdoc, loc + ("when",))))
-                unloaded.update(_findings_in(raw))
-                continue
-            ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, loc=loc, doc=rdoc))
-            if passed is None:
-                problems.extend(_citation_problems(ruleset, data, rdoc, loc))
+        _load_rule_file(ruleset, path, seen, problems, unloaded, check_citations=passed is None)
     from engine.rulebase.notencoded import load_not_encoded  # deliberately not encoded passages and decision chapters
 
     problems.extend(load_not_encoded(ruleset, check=passed is None))
@@ -431,6 +386,58 @@ def load_ruleset(folder: str | Path, *, remember: bool = False) -> RuleSet:
     if remember and key:
         verified.remember(key, {"pages": {r.id: r.page for r in ruleset.rules if r.page is not None}})
     return ruleset
+
+
+def _load_rule_file(ruleset: RuleSet, path: Path, seen: dict[str, str], problems: list[Problem], unloaded: set[str],
+                    *, check_citations: bool) -> None:
+    """The rules of one rule file into ``ruleset``: each validated, its id unique (``seen``: id -> file), its step
+    known and its condition parsed; a rule that does not load adds its problems and its conclusions to ``unloaded``."""
+    files, specs = ruleset.files, ruleset.facts
+    step_ids = [s.id for s in ruleset.meta.steps]
+    rdoc = load_document(path, what="regelbestand")
+    files[path.name] = rdoc.raw
+    items = rdoc.data.get("rules") if isinstance(rdoc.data, dict) else None
+    if not isinstance(items, list):
+        unloaded.update(_findings_in(rdoc.data))
+        problems.append(Problem(rdoc.name, "een regelbestand bevat een lijst 'rules:' / a rule file holds a 'rules:' "
+                                "list", line=1, column=1))
+        return
+    for i, raw in enumerate(items):
+        loc = ("rules", i)
+        rid = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
+        try:
+            data = RuleData.model_validate(raw)
+        except ValidationError as exc:
+            for p in problems_from(rdoc, RuleData, exc, loc):
+                problems.append(dataclasses.replace(p, message=f"regel {rid}: {p.message}"))
+            unloaded.update(_findings_in(raw))
+            continue
+        if data.id in seen:
+            problems.append(Problem(rdoc.name, f"regel {data.id}: id komt al voor in {seen[data.id]} / duplicate rule id",
+                                    field=join_loc(loc + ("id",)), **_at(rdoc, loc + ("id",))))
+            unloaded.update(_findings_in(raw))
+            continue
+        seen[data.id] = rdoc.name
+        if data.step not in step_ids:
+            problems.append(Problem(rdoc.name, f"regel {data.id}: onbekende stap '{data.step}' / unknown step",
+                                    field=join_loc(loc + ("step",)), suggestion=did_you_mean(data.step, step_ids),
+                                    **_at(rdoc, loc + ("step",))))
+            unloaded.update(_findings_in(raw))
+            continue
+        try:
+            cond = C.parse(data.when, specs)
+            for pattern in data.then.missing:
+                if not C.expand(pattern, specs):
+                    raise C.ConditionError(f"'missing' noemt onbekend feit '{pattern}' / unknown fact",
+                                           did_you_mean(pattern, specs))
+        except C.ConditionError as exc:
+            problems.append(Problem(rdoc.name, f"regel {data.id}: {exc.message}", field=join_loc(loc + ("when",)),
+                                    suggestion=exc.suggestion, **_at(rdoc, loc + ("when",))))
+            unloaded.update(_findings_in(raw))
+            continue
+        ruleset.rules.append(Rule(data=data, condition=cond, file=rdoc.name, loc=loc, doc=rdoc))
+        if check_citations:
+            problems.extend(_citation_problems(ruleset, data, rdoc, loc))
 
 
 def _citation_problems(ruleset: RuleSet, data: RuleData, doc: LoadedDocument, loc: tuple) -> list[Problem]:
