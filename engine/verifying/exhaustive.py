@@ -147,6 +147,9 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
     read = set().union(*(paths_of(c) for _, c in analysis.system))
     masks = _Masks()
     outcome_by_mask = {masks.mask(sig): o for sig, o in outcome_of.items()}
+    # What the main run remembered serves every varied fact; what one varied fact adds is rarely asked again by
+    # the next, and keeping it all would hold hundreds of megabytes.
+    kept_memo, kept_groups = dict(enum.memo), dict(enum.groups)
     for path in invariants.orders:
         classes = analysis.classes.get(path)
         if not classes or len(classes) < 2:
@@ -160,6 +163,7 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
                                      outcome_by_mask, reported)
         for inv_id in kinds:
             checked[inv_id] += judged
+        enum.memo, enum.groups = dict(kept_memo), dict(kept_groups)
 
 
 def _split_by_fact(analysis: Analysis, enum: Enumerator, path: str,
