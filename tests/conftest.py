@@ -70,6 +70,19 @@ def two_versions(tmp_path):
     return root
 
 
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def needs(available: bool, reason: str) -> None:
+    """Skip a test whose tool or privilege is missing here; in CI (``CI=true``) that is a failure instead, since
+    ``.ci/run`` installs what the tests need and runs them as root."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this must not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run the installed command line as a user would, in a subprocess (a hang fails after ``timeout`` s)."""
     if "stdout" not in kwargs:
