@@ -60,7 +60,7 @@ class NotEncoded:
 def load_not_encoded(ruleset: RuleSet) -> list[Problem]:
     """Read ``niet-gecodeerd.yaml`` (when there is one) into ``ruleset.not_encoded`` and check it and the decision
     chapters against the source; the problems found, each with file and line."""
-    from .ruleset import normalise_text
+    from .ruleset import quote_in_source
 
     problems: list[Problem] = []
     path = ruleset.folder / FILE
@@ -77,7 +77,7 @@ def load_not_encoded(ruleset: RuleSet) -> list[Problem]:
             source = ruleset.source_text
             if source is None:
                 continue
-            if normalise_text(p.quote) not in normalise_text(source):
+            if not quote_in_source(p.quote, source):  # the source is folded once, not once per passage
                 from .ruleset import closest_passage
 
                 qline, qcol = doc.position_of(loc + ("quote",)) or (line, column)
