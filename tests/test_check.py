@@ -61,7 +61,11 @@ def test_foodvalley_static_check_is_clean(foodvalley_report):
 def test_foodvalley_exhaustive_covers_everything_in_time(foodvalley_report):
     r = foodvalley_report
     assert r.raw > 10**20 and 0 < r.reduced < 100_000
-    assert sum(r.raw_outcome_counts.values()) + 0 <= r.raw
+    # every combination and every class got exactly one outcome, and each was counted once
+    assert sum(r.raw_outcome_counts.values()) == r.raw
+    assert sum(r.outcome_counts.values()) == r.reduced
+    assert r.checked["precies_een_uitkomst"] == r.reduced
+    assert set(r.raw_outcome_counts) == set(r.outcome_counts)
     assert r.never_fired == []
     assert r.seconds < 60
     assert set(r.outcome_counts) >= {"participate", "decline", "insufficient_information"}
