@@ -142,10 +142,10 @@ def test_files_are_created_with_the_umask_not_a_copied_mode(work):
 
 # --- stdout that cannot take the output --------------------------------------------------------------------
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
 @pytest.mark.parametrize("args", [("evaluate", "p.yaml"), ("report", "p.yaml", "--format", "markdown"),
                                   ("rules", "--region", "foodvalley"), ("evaluate", "p.yaml", "p.yaml")])
 def test_a_full_disk_on_stdout_is_a_message(work, args):
+    needs(Path("/dev/full").exists(), "no /dev/full on this system")
     with open("/dev/full", "w") as full:
         result = _cli(*args, cwd=work, stdout=full, stderr=-1)
     assert result.returncode == 2, result.stderr
