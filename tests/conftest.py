@@ -50,6 +50,15 @@ def foodvalley():
     return choose("foodvalley", IN_VALIDITY)
 
 
+@pytest.fixture(scope="session")
+def foodvalley_check():
+    """``regiotoets check`` of the shipped FoodValley rule set, static and exhaustive (about 20 s): done once and
+    shared by the tests that read its report (tests/test_check.py, tests/test_engines_equal.py)."""
+    from engine.check import check_folder
+
+    return check_folder(RULES / "foodvalley", IN_VALIDITY)
+
+
 @pytest.fixture()
 def two_versions(tmp_path):
     """Midden-Limburg 2013.1 and a successor 2016.1 side by side in one rules folder."""
