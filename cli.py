@@ -119,7 +119,8 @@ def evaluate(proposals, region, rules_dir, date_, lang, fmt, output, jobs):
         written, failed = write_folder(job_list, Path(output), ADVICE_EXTENSIONS[fmt], jobs,
                                        label="adviezen / advice")
         if written:
-            say(f"{len(written)} adviezen geschreven in / advice files written to {Path(output)}")
+            say(f"{len(written)} adviezen geschreven in {Path(output)} / {len(written)} advice files written to "
+                f"{Path(output)}")
         finish(failed, len(job_list))
         return
     if len(job_list) == 1:  # one proposal: bad input exits before anything is written

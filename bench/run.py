@@ -56,8 +56,12 @@ TARGETS = {
     "batch_text_per_s": (">=", 3_000), "engines_same": ("==", True), "stream_rss_mb": ("<=", 100.0),
 }
 # Whole commands timed as processes: runs each (after one untimed run), proposals in the batch run.
-COMMANDS = {"full": {"runs": 7, "batch": 3_000, "stream": 6_000}, "quick": {"runs": 5, "batch": 3_000, "stream": 6_000},
-            "smoke": {"runs": 1, "batch": 30, "stream": 40}}
+# 'check': the regions checked as a whole command (all, or only the one with the fewest rules: the check of every
+# shipped rule set is run by the tests themselves). 'scenarios': scenarios per region in the interactive section.
+# 'warm': an untimed run before the timed ones.
+COMMANDS = {"full": {"runs": 7, "batch": 3_000, "stream": 6_000, "check": "all", "scenarios": None},
+            "quick": {"runs": 5, "batch": 3_000, "stream": 6_000, "check": "all", "scenarios": None},
+            "smoke": {"runs": 1, "batch": 10, "stream": 40, "check": "smallest", "scenarios": 1, "warm": False}}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -168,37 +172,41 @@ def _process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, by
     return wall, usage.ru_maxrss / 1024, proc.returncode, err
 
 
-def _median_runs(cmd: list[str], runs: int, env: dict[str, str], before: Any = None) -> dict[str, Any]:
-    """Median wall time and peak memory of ``runs`` whole processes after one untimed run; ``before`` is called
-    (untimed) before each run."""
+def _median_runs(cmd: list[str], runs: int, env: dict[str, str], before: Any = None, warm: bool = True) -> dict[str, Any]:
+    """Median wall time and peak memory of ``runs`` whole processes, after one untimed run (file cache, bytecode
+    cache) unless ``warm`` is False; ``before`` is called (untimed) before each run."""
     wall, rss = [], []
-    if before:
-        before()
-    _, _, code, err = _process(cmd, env)  # untimed: file cache, bytecode cache
-    if code not in (0,):
-        return {"error": f"{' '.join(cmd[1:])}: exit {code}: {err.decode(errors='replace')[-400:]}"}
-    for _ in range(runs):
+    for n in range(runs + 1 if warm else runs):
         if before:
             before()
-        w, r, _, _ = _process(cmd, env)
+        w, r, code, err = _process(cmd, env)
+        if code not in (0,):
+            return {"error": f"{' '.join(cmd[1:])}: exit {code}: {err.decode(errors='replace')[-400:]}"}
+        if warm and n == 0:
+            continue
         wall.append(w)
         rss.append(r)
     return {"command": " ".join(["regiotoets"] + cmd[1:]), "wall": spread(wall), "peak_rss_mb": max(rss)}
 
 
 def commands(runs: int, batch: int, folder: Path, worst_whatif: str | None, work: Path,
-             stream: int = 6_000) -> dict[str, Any]:
-    """check per installed region, the slowest what-if, and evaluate of many files to a folder (JSON, text)."""
+             stream: int = 6_000, check: str = "all", warm: bool = True) -> dict[str, Any]:
+    """check per installed region (or only the smallest), the slowest what-if, and evaluate of many files to a
+    folder (JSON, text)."""
     exe = regiotoets()
     out: dict[str, Any] = {"check": {}, "batch": {}}
     with tempfile.TemporaryDirectory(prefix="regiotoets-pyc-") as cache:
         env = _installed_env(cache)
-        from engine.rulebase.registry import regions
+        from engine.rulebase.registry import choose, regions
 
-        for name in regions():
-            out["check"][name] = _median_runs(exe + ["check", "--region", name, "--date", DAY], runs, env)
+        names = regions()
+        if check == "smallest":
+            day = dt.date.fromisoformat(DAY)
+            names = [min(names, key=lambda n: len(choose(n, day).rules))]
+        for name in names:
+            out["check"][name] = _median_runs(exe + ["check", "--region", name, "--date", DAY], runs, env, warm=warm)
         if worst_whatif:
-            out["whatif"] = _median_runs(exe + ["whatif", worst_whatif, "--date", DAY], runs, env)
+            out["whatif"] = _median_runs(exe + ["whatif", worst_whatif, "--date", DAY], runs, env, warm=warm)
             out["whatif"]["scenario"] = worst_whatif
         from bench.sections import proposal_files
         every = [str(f) for f in proposal_files(folder)]
@@ -211,7 +219,7 @@ def commands(runs: int, batch: int, folder: Path, worst_whatif: str | None, work
 
             # One process (--jobs 1): the target is the throughput of one process, rendering and writing included.
             row = _median_runs(exe + ["evaluate", *files, "--format", fmt, "--output", f"{target}/", "--date", DAY,
-                                      "--jobs", "1"], max(1, runs // 2), env, before=fresh)
+                                      "--jobs", "1"], max(1, runs // 2), env, before=fresh, warm=warm)
             if "wall" in row:
                 row["command"] = (f"regiotoets evaluate <{len(files)} bestanden / files> --format {fmt} --output DIR/ "
                                   f"--jobs 1")
@@ -533,11 +541,13 @@ def main(argv: list[str] | None = None) -> int:
             step("batches", lambda: section("batches", {"folder": str(folder), "pool": p["pool"],
                                                          "checkpoints": p["checkpoints"]}, work))
         if "interactive" not in args.skip:
-            step("interactive", lambda: section("interactive", {"repeat": 3}, work))
+            step("interactive", lambda: section("interactive", {"repeat": 3 if mode != "smoke" else 1,
+                                                                 "scenarios": COMMANDS[mode]["scenarios"]}, work))
         if "commands" not in args.skip:
             c = COMMANDS[mode]
             step("commands", lambda: commands(c["runs"], c["batch"], folder,
-                                              _get(results, "interactive", "whatif_worst"), work, c["stream"]))
+                                              _get(results, "interactive", "whatif_worst"), work, c["stream"],
+                                              c["check"], c.get("warm", True)))
         if "reports" not in args.skip:
             from bench.sections import proposal_files
             files = [str(f) for f in proposal_files(folder)[: p["reports"]]]

@@ -453,7 +453,11 @@ def interactive(params: dict[str, Any]) -> dict[str, Any]:
     whatif: dict[str, float] = {}
     questions: list[float] = []
     asked = 0
-    for path in sorted((root / "scenarios").glob("*/*.yaml")):
+    per_region = params.get("scenarios")  # None: every scenario
+    paths = sorted((root / "scenarios").glob("*/*.yaml"))
+    if per_region:  # the first scenarios of each region
+        paths = [p for p in paths if sorted(q for q in paths if q.parent == p.parent).index(p) < per_region]
+    for path in paths:
         loaded = load_proposal(path, day=DAY)
         evaluator = search_evaluator(loaded.ruleset)
         facts = flatten(loaded.proposal, loaded.ruleset.facts)
@@ -467,7 +471,7 @@ def interactive(params: dict[str, Any]) -> dict[str, Any]:
             # Each question timed on fresh question engines (nothing remembered from earlier questions, as
             # when 'new --resume' starts), the best of three against the noise of a shared machine.
             questions.append(min(_timed(lambda: QuestionEngine(evaluator).next_question(dict(answers)))
-                                 for _ in range(3)))
+                                 for _ in range(params.get("repeat", 3))))
             if nxt is None:
                 break
             answers[nxt[0]] = facts.get(nxt[0])

@@ -50,6 +50,15 @@ def foodvalley():
     return choose("foodvalley", IN_VALIDITY)
 
 
+@pytest.fixture(scope="session")
+def foodvalley_check():
+    """``regiotoets check`` of the shipped FoodValley rule set, static and exhaustive (about 20 s): done once and
+    shared by the tests that read its report (tests/test_check.py, tests/test_engines_equal.py)."""
+    from engine.verifying.check import check_folder
+
+    return check_folder(RULES / "foodvalley", IN_VALIDITY)
+
+
 @pytest.fixture()
 def two_versions(tmp_path):
     """Midden-Limburg 2013.1 and a successor 2016.1 side by side in one rules folder."""
@@ -68,6 +77,19 @@ def two_versions(tmp_path):
                 .replace("valid_from: 2013-09-01", "valid_from: 2016-01-01\nvalid_until: 2019-12-31"))
     head.write_text(text, encoding="utf-8")
     return root
+
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def needs(available: bool, reason: str) -> None:
+    """Skip a test whose tool or privilege is missing here; in CI (``CI=true``) that is a failure instead, since
+    ``.ci/run`` installs what the tests need and runs them as root."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this must not be skipped)", pytrace=False)
+    pytest.skip(reason)
 
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float | None = None, **kwargs) -> subprocess.CompletedProcess:

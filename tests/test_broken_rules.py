@@ -32,7 +32,7 @@ def broken_rules(case: dict, target: Path) -> Path:
     if "add" in case:
         with path.open("w", encoding="utf-8") as fh:
             YAML().dump(case["add"], fh)
-    else:
+    elif "replace" in case:
         old, new = case["replace"]
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{case['file']} no longer contains {old!r}"
@@ -60,3 +60,20 @@ def test_broken_rule_file_is_reported_before_evaluation(tmp_path, name):
     assert any(f"foodvalley/{case['where']}: " in line for line in lines), result.stderr
     for fragment in case["expect"]:
         assert fragment in result.stderr, (fragment, result.stderr)
+
+
+@pytest.mark.parametrize("name", ["valid_until_before_valid_from", "condition_nan_bound", "source_outside_folder"])
+def test_check_fails_on_the_broken_rule_set_too(tmp_path, name):
+    """'regiotoets check' refuses what evaluation refuses: a rule set that ends before it starts, a bound that
+    compares false with everything, a source outside the rule set folder."""
+    case = YAML(typ="safe").load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))
+    root = broken_rules(case, tmp_path)
+    result = run_cli("check", "--static-only", "--rules", str(root), "--region", "foodvalley", "--date", "2025-06-01",
+                     cwd=tmp_path, timeout=60)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stdout.splitlines() if "FOUT / ERROR" in line]
+    assert errors and any(f"foodvalley/{case['where']}: " in line for line in errors), result.stdout
+    for fragment in case["expect"]:
+        assert fragment in result.stdout, (fragment, result.stdout)
+    assert "NIET IN ORDE / FAILED" in result.stdout

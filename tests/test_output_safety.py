@@ -25,7 +25,7 @@ def english_messages(monkeypatch):
     """These cases check the English wording of each message (Dutch is the default and is checked elsewhere)."""
     monkeypatch.setenv("REGIOTOETS_LANG", "en")
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, needs, run_cli
 
 DAY = "2025-06-01"
 GOOD = SCENARIOS / "foodvalley" / "expertisecentrum.yaml"
@@ -68,6 +68,18 @@ def test_output_onto_a_fifo_or_socket_is_refused(work, make, command):
     assert "not a regular file (device, FIFO or socket)" in result.stderr
     mode = os.lstat(target).st_mode
     assert stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode), "the special file must not be replaced"
+
+
+def test_output_onto_a_character_device_is_refused(work):
+    """A copy of /dev/null in the test's own folder: as root, -o /dev/null once replaced the device with a file."""
+    needs(os.geteuid() == 0, "making a character device needs root")
+    device = work / "null"
+    os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    for command in (("evaluate",), ("report", "--format", "markdown")):
+        result = _cli(*command, "p.yaml", "-o", "null", cwd=work)
+        assert result.returncode == 2, result.stderr
+        assert "null: is not a regular file (device, FIFO or socket)" in result.stderr
+        assert stat.S_ISCHR(os.lstat(device).st_mode), "the device must not be replaced"
 
 
 def test_output_onto_a_symlink_is_refused_and_the_link_stays(work):
@@ -130,10 +142,10 @@ def test_files_are_created_with_the_umask_not_a_copied_mode(work):
 
 # --- stdout that cannot take the output --------------------------------------------------------------------
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
 @pytest.mark.parametrize("args", [("evaluate", "p.yaml"), ("report", "p.yaml", "--format", "markdown"),
                                   ("rules", "--region", "foodvalley"), ("evaluate", "p.yaml", "p.yaml")])
 def test_a_full_disk_on_stdout_is_a_message(work, args):
+    needs(Path("/dev/full").exists(), "no /dev/full on this system")
     with open("/dev/full", "w") as full:
         result = _cli(*args, cwd=work, stdout=full, stderr=-1)
     assert result.returncode == 2, result.stderr
@@ -223,3 +235,39 @@ def test_a_title_over_word_s_property_limit_gives_a_docx(work):
         body = docx.read("word/document.xml").decode("utf-8")
     assert "Samenwerking Samenwerking" in core and "\u2026" in core  # shortened in the properties
     assert body.count("Samenwerking") >= 40  # in full in the document
+
+
+# --- what the terminal shows ---------------------------------------------------------------------------------
+
+def test_set_values_and_batch_summaries_show_escapes_not_control_characters(work):
+    hostile = "\x1b]0;gekaapt\x07\x1b[2J\u202e"
+    result = _cli("whatif", "p.yaml", "--set", f"capacity.sufficient={hostile}", cwd=work)
+    assert result.returncode == 2 and result.stdout == "", result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
+    assert result.stderr.startswith(r"--set capacity.sufficient=\x1b]0;gekaapt\x07\x1b[2J\u202e: ")
+    name = f"b{hostile}.yaml"
+    (work / name).write_text("title: 1\n", encoding="utf-8")
+    for command in ("evaluate", "report"):
+        result = _cli(command, "p.yaml", name, "-o", f"{command}-uit/", cwd=work)
+        assert result.returncode == 2, result.stderr
+        assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
+        assert r"  - b\x1b]0;gekaapt\x07\x1b[2J\u202e.yaml" in result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("lang, words", [("nl", ("adviezen geschreven in", "rapporten en overzicht geschreven in")),
+                                         ("en", ("advice files written to", "reports and overview written to"))])
+def test_the_batch_summary_names_the_folder_in_either_language(work, lang, words):
+    env = {**os.environ, "REGIOTOETS_LANG": lang}
+    for command, said in zip(("evaluate", "report"), words):
+        result = _cli(command, "p.yaml", "-o", "map-uit/", cwd=work, env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines()[-1] == f"1 {said} map-uit", result.stderr
+
+
+def test_a_second_run_into_the_folder_indexes_only_its_own_reports(work):
+    shutil.copy(OTHER, work / "q.yaml")
+    assert _cli("report", "p.yaml", "q.yaml", "-o", "uit/", cwd=work).returncode == 0
+    result = _cli("report", "q.yaml", "-o", "uit/", cwd=work)
+    assert result.returncode == 0, result.stderr
+    index = (work / "uit" / "index.html").read_text(encoding="utf-8")
+    assert 'href="q.html"' in index and 'href="p.html"' not in index

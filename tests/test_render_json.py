@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,15 @@ def test_every_scenario_renders_the_same_bytes_both_ways(path):
     assert render_json([advice]) == render_json_stdlib([advice])
 
 
+@functools.lru_cache(maxsize=1)
+def first_ruleset():
+    """The first installed rule set, loaded once for every generated example (loading is not what is tested)."""
+    return load_ruleset(installed()[0].folder)
+
+
 def test_an_exponent_takes_the_standard_way():
     """Floats the two serialisers write differently (2.5e-07 / 2.5e-7) still give the standard bytes."""
-    ruleset = load_ruleset(installed()[0].folder)
+    ruleset = first_ruleset()
     numbers = [p for p, s in ruleset.facts.items() if s.kind == "number"]
     assert numbers
     advice = advise_data(ruleset, _data(ruleset, "Een voorstel", {numbers[0]: 2.5e-7}), day=DAY)
@@ -53,7 +60,7 @@ def _data(ruleset, title: str, numbers: dict) -> dict:
 @given(title=st.text(min_size=3, max_size=60), amount=st.one_of(
     st.floats(min_value=0, max_value=1e20, allow_nan=False), st.integers(0, 10**12)))
 def test_any_text_and_number_renders_the_same_bytes_both_ways(title, amount):
-    ruleset = load_ruleset(installed()[0].folder)
+    ruleset = first_ruleset()
     numbers = [p for p, s in ruleset.facts.items() if s.kind == "number"]
     try:
         advice = advise_data(ruleset, _data(ruleset, title, {numbers[0]: amount}), day=DAY)

@@ -77,11 +77,21 @@ def test_scenario_outcome_and_citations(path):
         assert any(m.blocking for m in advice.missing)
 
 
-@pytest.mark.parametrize("path", [p for p in scenario_files() if (GOLDEN / p.parent.name / (p.stem + ".json")).exists()],
-                         ids=key)
+def golden_file(path: Path) -> Path:
+    return GOLDEN / path.parent.name / (path.stem + ".json")
+
+
+@pytest.mark.parametrize("path", scenario_files(), ids=key)
 def test_scenario_matches_golden_advice(path):
-    expected = (GOLDEN / path.parent.name / (path.stem + ".json")).read_text(encoding="utf-8")
-    assert golden_text(path) == expected
+    """Every scenario has a golden advice: a missing one fails (write it with tests/update_golden.py and review it)."""
+    target = golden_file(path)
+    assert target.is_file(), f"no golden advice for {key(path)}: run python tests/update_golden.py and review it"
+    assert golden_text(path) == target.read_text(encoding="utf-8")
+
+
+def test_every_golden_advice_belongs_to_a_scenario():
+    scenarios = {golden_file(p) for p in scenario_files()}
+    assert sorted(p for p in GOLDEN.glob("*/*.json") if p not in scenarios) == []
 
 
 def test_cli_json_is_identical_to_golden():

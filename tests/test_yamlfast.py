@@ -77,7 +77,7 @@ def test_scalar_types_follow_yaml_1_2() -> None:
     "a: 1\na: 2\n",             # duplicate key: the round-trip loader reports it
     "a: &x 1\nb: *x\n",         # anchors
     "base: {x: 1}\nc:\n  <<: {y: 2}\n",  # merge key
-    "a: !!str 1\n",             # explicit tag
+    "a: !!map {b: 1}\n",        # an explicit tag on a block
     "%YAML 1.1\n---\na: yes\n",
     "a: 2025-06-01 12:00:00\n",
     "a: [1, 2\n",               # syntax error
@@ -86,6 +86,22 @@ def test_scalar_types_follow_yaml_1_2() -> None:
 def test_gives_up_on_what_it_does_not_reproduce(text: str) -> None:
     assert yamlfast.load(text) is None
     assert yamlfast.fast_data(text) is yamlfast.NOT_FAST
+
+
+def test_a_str_tag_is_read_as_the_text_written() -> None:
+    """'!!str' is allowed: the scan gives the text itself (the round-trip loader would give a tagged object)."""
+    scanned = yamlfast.scan("a: !!str 1\nb: !!str yes\n!!str 3: x\n")
+    assert scanned.plain and scanned.data == {"a": "1", "b": "yes", "3": "x"}
+    assert all(type(v) is str for v in scanned.data.values())
+
+
+@pytest.mark.parametrize("text, kind", [("1: y\n", "een getal"), ("true: y\n", "een ja/nee-waarde"),
+                                        ("null: y\n", "leeg (null)"), ("2025-06-01: y\n", "een datum")])
+def test_a_key_that_is_not_text_is_refused_where_it_stands(text: str, kind: str) -> None:
+    with pytest.raises(yamlfast.YamlProblem) as caught:
+        yamlfast.scan("a: x\nb:\n  " + text)
+    assert kind in caught.value.message and (caught.value.line, caught.value.column) == (2, 2)
+    assert caught.value.path == ("b",)
 
 
 @pytest.mark.parametrize("text", [

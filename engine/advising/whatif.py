@@ -87,7 +87,7 @@ def outcome_evaluator(ruleset: RuleSet, engine: str | None = None) -> Evaluator:
     import dataclasses
 
     from engine.deciding.backend import PYTHON, engine_name
-    from engine.advising.pipeline import evaluator_for
+    from engine.deciding.engines import evaluator_for
 
     engine = engine or engine_name(PYTHON)
     if engine != PYTHON:

@@ -63,8 +63,8 @@ def write_reports(paths: list[str], *, fmt: str, output: str | None, lang: str, 
     written, failed = write_folder(job_list, Path(output), EXTENSIONS[fmt], jobs, overview=OVERVIEW_NAMES[fmt],
                                    label="rapporten / reports", lang=lang, day=day)
     if written:
-        say(f"{len(written) - 1} rapporten en overzicht geschreven in / reports and overview written to "
-            f"{Path(output)}")
+        say(f"{len(written) - 1} rapporten en overzicht geschreven in {Path(output)} / {len(written) - 1} reports "
+            f"and overview written to {Path(output)}")
     finish(failed, len(paths))
     return written
 

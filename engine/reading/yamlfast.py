@@ -12,8 +12,9 @@ never recurses, so a hostile file is stopped before its cost explodes:
 - an alias that refers to itself, or to no anchor;
 - a text longer than :data:`MAX_STRING` characters, an integer longer than
   :data:`MAX_DIGITS` characters;
-- more than one YAML document, a duplicate key, a list or block as a key, a
-  tag other than ``!!str``, ``!!map`` or ``!!seq``.
+- more than one YAML document, a duplicate key, a key that is not text (a
+  list or block, a number, true/false, null, a date), a tag other than
+  ``!!str``, ``!!map`` or ``!!seq``.
 
 For what proposals and rule files are made of — mappings, sequences,
 strings, null, booleans, numbers and dates — the same pass builds the plain
@@ -247,7 +248,16 @@ class _Scanner:
             self.scalars.add(ev.anchor)
         self.count(1, ev.start_mark)
         mark = ev.start_mark
-        self.add(self.scalar(ev), None, mark.line, mark.column, 1, True)
+        value = self.scalar(ev)
+        if value.__class__ is not str and value.__class__ is not _Unhashable and self.expects_key():
+            if not ev.value:
+                raise self.refuse("sleutel zonder naam / key without a name", mark,
+                                  "zet de veldnaam vóór de dubbele punt / put the field name before the colon")
+            raise self.refuse(f"sleutel '{ev.value}' is geen naam maar {_key_kind(value)} / key '{ev.value}' is not "
+                              f"a name but {_key_kind(value, 'en')}", mark,
+                              f"zet de sleutel tussen aanhalingstekens ('{ev.value}':) of gebruik de bedoelde "
+                              f"veldnaam / quote the key ('{ev.value}':) or use the intended field name")
+        self.add(value, None, mark.line, mark.column, 1, True)
 
     def on_start(self, ev: Any, is_map: bool) -> None:
         mark = ev.start_mark
@@ -358,8 +368,9 @@ class _Scanner:
             if tag not in _ALLOWED_TAGS:
                 raise self.refuse(f"tag '{_short(tag)}' wordt niet ondersteund / tag is not supported", ev.start_mark,
                                   "laat de tag weg / remove the tag")
-            self.plain = False
-            return value
+            if tag != _STR:
+                self.plain = False
+            return value  # '!!str': the text as written (the round-trip loader would wrap it)
         if not ev.implicit[0]:
             return value
         kind = self.parts[7](value)
@@ -575,6 +586,17 @@ def digitless(value: str) -> bool:
     if rest[:2] in ("0x", "0o"):
         rest = rest[2:]
     return not any(ch.isalnum() for ch in rest)
+
+
+def _key_kind(value: Any, lang: str = "nl") -> str:
+    """What a key that is not text was read as: YAML takes 'true', '12' and 'null' for values, not names."""
+    if value is None:
+        return "leeg (null)" if lang == "nl" else "empty (null)"
+    if isinstance(value, bool):
+        return "een ja/nee-waarde (true/false)" if lang == "nl" else "a boolean (true/false)"
+    if isinstance(value, (int, float)):
+        return "een getal" if lang == "nl" else "a number"
+    return "een datum" if lang == "nl" else "a date"
 
 
 def _short(tag: str) -> str:
