@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from engine.rulebase import conditions as C
@@ -65,35 +65,40 @@ def facts_strategy(ruleset: RuleSet) -> st.SearchStrategy[dict[str, Any]]:
     return build()
 
 
-def advise(ruleset: RuleSet, facts: dict[str, Any]):
-    return advise_data(ruleset, proposal_data(ruleset, facts), day=DAY)
+def advise(ruleset: RuleSet, facts: dict[str, Any], answers: bool = True):
+    """The advice on a proposal with these facts. ``answers=False`` leaves out what each answer to a missing fact
+    would give: those are evaluations of their own, and neither the outcome nor the reasons depend on them."""
+    return advise_data(ruleset, proposal_data(ruleset, facts), day=DAY, answers=answers)
 
 
 def _outcome_or_none(ruleset: RuleSet, facts: dict[str, Any]) -> str | None:
     from engine.common.errors import EngineError
     try:
-        return advise(ruleset, facts).outcome
+        return advise(ruleset, facts, answers=False).outcome
     except EngineError:
         return None
 
 
-def property_for(ruleset: RuleSet, inv_id: str, max_examples: int = 200, count_as: str | None = None):
+def property_for(ruleset: RuleSet, inv_id: str, max_examples: int = 200, count_as: str | None = None,
+                 shrink: bool = True):
     """A hypothesis test of one invariant on ``ruleset``; calling it runs the search (AssertionError on a violation).
 
-    ``count_as`` is the line of the printed summary the examples are counted on.
+    ``count_as`` is the line of the printed summary the examples are counted on; ``shrink=False`` stops at the
+    first violation found instead of looking for the smallest (a seeded defect only has to be found).
     """
     invariants = load_invariants(ruleset)
     inv = next(i for i in invariants.invariants if i.id == inv_id)
     ordered = sorted(invariants.no_effect[inv_id]) if inv.kind == "no_effect" else sorted(invariants.orders)
+    phases = SETTINGS.phases if shrink else tuple(p for p in SETTINGS.phases if p != Phase.shrink)
 
-    @settings(SETTINGS, max_examples=max_examples)
+    @settings(SETTINGS, max_examples=max_examples, phases=phases, report_multiple_bugs=shrink)
     @given(facts=facts_strategy(ruleset), which=st.integers(min_value=0, max_value=max(0, len(ordered) - 1)))
     def run(facts: dict[str, Any], which: int) -> None:
         EXAMPLES[count_as or inv_id] += 1
         if inv.kind == "one_outcome":
             assert _outcome_or_none(ruleset, facts) is not None, f"geen of meer uitkomsten / not one outcome: {facts}"
         elif inv.kind == "outcome_bound":
-            advice = advise(ruleset, facts)
+            advice = advise(ruleset, facts, answers=False)
             if C.evaluate(inv.premise, advice.facts, frozenset()):
                 assert outcome_bound(advice.outcome, inv.data.at_least, inv.data.at_most), (advice.outcome, facts)
         elif inv.kind in VARIATION_KINDS:
@@ -103,7 +108,7 @@ def property_for(ruleset: RuleSet, inv_id: str, max_examples: int = 200, count_a
                 bad = [p for p in invariants.variation_problems(path, outcomes, facts) if p[0] == inv_id]
                 assert not bad, (path, outcomes, bad)
         elif inv.kind == "reasons_cited":
-            assert reasons_cited(advise(ruleset, facts), ruleset) == []
+            assert reasons_cited(advise(ruleset, facts, answers=False), ruleset) == []
         elif inv.kind == "deterministic":
             data = proposal_data(ruleset, facts)
             first = advise_data(ruleset, data, day=DAY).model_dump_json()
@@ -156,4 +161,4 @@ def test_properties_detect_seeded_defects(name, tmp_path):
     expected = YAML(typ="safe").load((BROKEN / f"{name}.yaml").read_text(encoding="utf-8"))["violates"]
     ruleset = load_ruleset(broken_copy(name, tmp_path))
     with pytest.raises(FOUND):
-        property_for(ruleset, expected, max_examples=1000, count_as=f"defect {name}")()
+        property_for(ruleset, expected, max_examples=1000, count_as=f"defect {name}", shrink=False)()
