@@ -95,6 +95,17 @@ def test_a_str_tag_is_read_as_the_text_written() -> None:
     assert all(type(v) is str for v in scanned.data.values())
 
 
+def test_a_str_tag_beside_anchors_is_read_as_the_text_written(tmp_path: Path) -> None:
+    """With an anchor the document goes through the round-trip loader, which wraps '!!str yes'; the text comes out."""
+    from engine.reading.yamlio import load_document
+
+    path = tmp_path / "voorstel.yaml"
+    path.write_text("title: &t !!str yes\nsubmitter: *t\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.data == {"title": "yes", "submitter": "yes"}
+    assert all(type(v) is str for v in doc.data.values())
+
+
 @pytest.mark.parametrize("text, kind", [("1: y\n", "een getal"), ("true: y\n", "een ja/nee-waarde"),
                                         ("null: y\n", "leeg (null)"), ("2025-06-01: y\n", "een datum")])
 def test_a_key_that_is_not_text_is_refused_where_it_stands(text: str, kind: str) -> None:

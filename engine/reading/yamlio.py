@@ -104,11 +104,14 @@ class LoadedDocument:
 
 
 def _plain(node: Any) -> Any:
-    """Turn ruamel's commented containers into plain dicts and lists."""
+    """Turn ruamel's commented containers into plain dicts and lists, and a '!!str' value into its text (the only
+    tag allowed on a scalar; the round-trip loader wraps it when the document also has anchors)."""
     if isinstance(node, dict):
         return {str(k) if not isinstance(k, (int, float)) else k: _plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v) for v in node]
+    if node.__class__.__name__ == "TaggedScalar" and str(getattr(node, "tag", "")).endswith(":str"):
+        return str(node.value)
     return node
 
 
