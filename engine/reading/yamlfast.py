@@ -451,8 +451,13 @@ def fast_data(text: str) -> Any:
 
 # Characters the block reader leaves to the parser: tabs, carriage returns, the line breaks YAML knows besides
 # '\n', control characters, byte order marks, surrogates and non-characters.
-_ODD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_ODD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.*-]*")
+# Longer documents (rule files, read once per process) go straight to the event pass: in a fresh process the
+# line reader does not pay off on them. Proposals are a few thousand characters.
+BLOCK_READER_LIMIT = 8192
+# A flow collection or a block scalar that goes on to the next line: seen before reading, not halfway.
+_OVER_LINES = re.compile(r"[\[{,] *\n|: *[|>][-+0-9]* *\n")
 _ENTRY = re.compile(r"([A-Za-z][A-Za-z0-9_.*-]*):(?: +(.+))?")
 _NOT_TEXT_KEYS = frozenset(("null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"))
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -473,13 +478,13 @@ class _Block:
     texts, numbers, booleans, null and dates. Anything else — a block scalar, a text over several lines, a quoted
     key, an escape, a tab, an anchor, a tag, a directive, any doubt — raises, and the event pass reads the
     document (so both always agree: ``tests/test_yamlfast.py``). Plain values are typed exactly as the event
-    pass types them (:func:`_plain_scalar`). A document under :data:`MAX_NODES` characters cannot hold more
-    values than that, so the reader does not count them."""
+    pass types them (:func:`_plain_scalar`). A document under :data:`BLOCK_READER_LIMIT` characters cannot hold
+    more values than that (far fewer than :data:`MAX_NODES`), so the reader does not count them."""
 
     __slots__ = ("lines", "pos", "parts")
 
     def __init__(self, text: str, parts: Any):
-        if len(text) >= MAX_NODES or _ODD.search(text):
+        if len(text) >= BLOCK_READER_LIMIT or _ODD.search(text) or _OVER_LINES.search(text):
             raise _NotFast
         self.lines: list[tuple[int, str]] = []  # (indent, content) of every line that holds something
         add = self.lines.append
