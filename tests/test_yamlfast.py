@@ -201,3 +201,43 @@ def test_without_the_c_parser_the_scan_gives_the_same(path: Path) -> None:
     assert pure.plain and pure.data == c.data
     for loc in _locs(c.data):
         assert yamlfast.position_of(pure.lines, loc) == yamlfast.position_of(c.lines, loc), loc
+
+
+@pytest.mark.parametrize("text", [
+    "a: b #c\nd: e#f\ng: 'it''s' # x\nh: \"q: #1\"\n",
+    "a: -85000\nb: -0.5\nc: [-1, 2.5, -1x]\nd: {e: -3}\n",
+    "items:\n  - id: A\n    when: {fact: x.*.y, is: \"yes\"}\n  -   id: B\n      n: 2\n  - plain\n",
+    "a:\n  b:\n    c: 1\n  d: [ ]\ne: { }\nf:\ng: ~\n",
+    "a: http://x.nl/a:b\nb: Een zin, met [haken] en {accolades}\nc: 2025-06-01\nd: 1e3\ne: 0x1F\n",
+    "a: x\n# comment\n    # indented comment\nb:   # after the colon\n  c: d\n",
+])
+def test_the_block_reader_gives_what_the_round_trip_loader_gives(text: str) -> None:
+    assert yamlfast._Block(text, yamlfast._parts()).document() is not None
+    assert_same(text)
+
+
+@pytest.mark.parametrize("text", [
+    "a: b\n  c\n",            # a text over two lines
+    "a: |\n  x\n",            # a block scalar
+    "a: \"x\\ty\"\n",         # an escape
+    "a:\n- x\n",              # a list at the key's own indentation
+    "a: [1,\n  2]\n",         # a flow list over two lines
+    "a: {b: 1,}\n",           # a trailing comma
+    "a: b: c\n",              # a mapping where a value stands
+    "'a': 1\n",               # a quoted key
+    "true: 1\n",              # a key that is no text
+    "a:\n    b: 1\n  c: 2\n",  # an indentation that matches nothing
+    "a: 1\r\nb: 2\r\n",       # carriage returns
+    "a:\tb\n",                # a tab
+])
+def test_the_block_reader_leaves_the_rest_to_the_event_pass(text: str) -> None:
+    with pytest.raises(Exception):
+        yamlfast._Block(text, yamlfast._parts()).document()
+    quick = yamlfast.fast_data(text)
+    try:
+        scanned = yamlfast.scan(text)
+    except Exception:
+        assert quick is yamlfast.NOT_FAST
+        return
+    if quick is not yamlfast.NOT_FAST:
+        assert scanned.plain and quick == scanned.data and _same_types(scanned.data, quick)

@@ -155,6 +155,7 @@ class Advice(BaseModel):
 _new_use = RuleUse.__pydantic_validator__.validate_python
 _new_missing = MissingFact.__pydantic_validator__.validate_python
 _new_advice = Advice.__pydantic_validator__.validate_python
+_new_answer = AnswerOutcome.__pydantic_validator__.validate_python
 
 
 def _lookup(data: dict[str, Any], path: str) -> Any:
@@ -584,35 +585,42 @@ def with_answers(evaluator: Evaluator, trace: Trace, missing: list[MissingFact],
     outcome; the advice then says which answer leads where. When no single fact
     changes it (several facts together do), the rules' own marking stands.
     """
-    from engine.advising.whatif import outcome_evaluator
+    from engine.advising.whatif import outcome_evaluator, value_classes
 
-    specs = evaluator.ruleset.facts
+    ruleset = evaluator.ruleset
+    specs = ruleset.facts
     facts = trace.facts
-    evaluator = outcome_evaluator(evaluator.ruleset)  # a search for outcomes: the search engine, on the rules that
-    #                                                   can change the outcome (proven to give the same outcomes)
-    out: list[MissingFact] = []
+    evaluator = outcome_evaluator(ruleset)  # a search for outcomes: the search engine, on the rules that
+    #                                         can change the outcome (proven to give the same outcomes)
+    vary = evaluator.varier(facts)
+    found: list[list[tuple[Any, str]]] = []  # per missing fact: (answer, the outcome it gives)
     for m in missing:
         spec = specs.get(m.fact)
-        answers = []
+        answers: list[tuple[Any, str]] = []
         if spec is not None and spec.kind == "enum":
-            for value in spec.domain:
-                if value == "unknown":
+            # Values the outcome rules cannot tell apart give the same outcome: one evaluation per class.
+            got_for: dict[Any, str] = {}
+            for group in value_classes(ruleset, m.fact):
+                first = next((v for v in group if v != "unknown"), None)
+                if first is None:
                     continue
-                varied = dict(facts)
-                varied[m.fact] = value
                 try:
-                    got = single_outcome(evaluator, evaluator.evaluate(varied))
+                    got = single_outcome(evaluator, vary(m.fact, first))
                 except EngineError:  # a rule set without exactly one outcome there: check reports it
                     return missing
-                answers.append(AnswerOutcome(value=value, label=value_label(value, lang), outcome=got,
-                                             outcome_label=OUTCOME_LABELS[got][lang]))
-        out.append(m.model_copy(update={"answers": answers}))
-    changes = [any(a.outcome != outcome for a in m.answers) for m in out]
-    if any(changes):
-        out = [m.model_copy(update={"blocking": changed, "answers": m.answers if changed else []})
-               for m, changed in zip(out, changes)]
-    else:
-        out = [m.model_copy(update={"answers": []}) for m in out]
+                for v in group:
+                    got_for[v] = got
+            answers = [(value, got_for[value]) for value in spec.domain if value != "unknown"]
+        found.append(answers)
+    changes = [any(got != outcome for _, got in answers) for answers in found]
+    labels = OUTCOME_LABELS
+    out = []
+    for m, answers, changed in zip(missing, found, changes):
+        shown = [_new_answer(dict(value=value, label=value_label(value, lang), outcome=got,
+                                  outcome_label=labels[got][lang])) for value, got in answers] if changed else []
+        out.append(_new_missing(dict(fact=m.fact, question=m.question,
+                                     blocking=changed if any(changes) else m.blocking, rule=m.rule,
+                                     answers=shown)))
     order = memo.positions(specs)
     return sorted(out, key=lambda m: (not m.blocking, order.get(m.fact, 0)))
 

@@ -193,6 +193,25 @@ def _split_stage(body: Any) -> tuple[int | None, Any]:
     return None, body
 
 
+def _attributes(node: Any) -> set[str]:
+    """The attributes a pattern tests (operators left out)."""
+    out: set[str] = set()
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("$and", "$or"):
+                    todo.append(value)
+                elif key.startswith("$"):
+                    out.update(value if isinstance(value, dict) else ())
+                else:
+                    out.add(key)
+    return out
+
+
 class PythonRuleset:
     """Rule definitions matched in Python; the same use as :class:`engine.deciding.backend.CompiledRuleset`."""
 
@@ -205,6 +224,9 @@ class PythonRuleset:
         self._compiled = False
         self._direct: dict[int, list[tuple[str, Test | None]]] | None = {} if source is not None else None
         self._any_stage: list[tuple[str, Test]] = []
+        self._source = source
+        self._direct_rest: dict[int, list[tuple[str, Any]]] = {}
+        self._reader_maps: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
         for rid, definition in definitions.items():
             patterns = definition.get("all") if isinstance(definition, dict) else None
             if not isinstance(patterns, list) or len(patterns) != 1 or list(patterns[0]) != ["m"]:
@@ -218,6 +240,7 @@ class PythonRuleset:
                 if self._direct is not None:
                     self._direct.setdefault(stage, []).append((rid, None if rest is None else
                                                                compile_pattern(rest, source)))
+                    self._direct_rest.setdefault(stage, []).append((rid, rest))
 
     @property
     def direct(self) -> bool:
@@ -241,6 +264,61 @@ class PythonRuleset:
                 if name:
                     drawn.add(name)
         return out, drawn
+
+    def _readers(self) -> tuple[dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]]:
+        """Per fact path and per conclusion: the direct rules whose tests read it, as (stage, rule id) (worked
+        out when first asked)."""
+        if self._reader_maps is None:
+            facts: dict[str, list[tuple[int, str]]] = {}
+            conclusions: dict[str, list[tuple[int, str]]] = {}
+            for stage, rules in self._direct_rest.items():
+                for rid, rest in rules:
+                    for attr in _attributes(rest):
+                        where = self._source(attr) if self._source is not None else None
+                        if where is not None:
+                            (facts if where[0] == "fact" else conclusions).setdefault(where[1], []).append(
+                                (stage, rid))
+            self._reader_maps = (facts, conclusions)
+        return self._reader_maps
+
+    def rerun_direct(self, stages: list[int], facts: dict[str, Any], finding: dict[str, str],
+                     base: list[list[str]], changed: Iterable[str]) -> list[list[str]]:
+        """:meth:`run_direct` for ``facts`` that differ from those of an earlier run (``base``: its fired rule
+        ids per stage) only in the fact paths ``changed``. Only the rules that read a changed fact, or a
+        conclusion whose drawing changed, are tried again; every other rule fires as it did in ``base``."""
+        assert self._direct is not None
+        by_fact, by_conclusion = self._readers()
+        dirty: dict[int, set[str]] = {}  # per stage: the rules to try again
+        for path in changed:
+            for stage, rid in by_fact.get(path, ()):
+                dirty.setdefault(stage, set()).add(rid)
+        drawn: set[str] = set()
+        before: set[str] = set()  # what the base run had drawn at the same point
+        ctx = (facts, drawn)
+        out: list[list[str]] = []
+        for i, stage in enumerate(stages):
+            old = base[i]
+            again = dirty.get(stage)
+            if again:
+                was = set(old)
+                fired = [rid for rid, test in self._direct.get(stage, ())
+                         if ((test is None or test(ctx)) if rid in again else rid in was)]
+            else:
+                fired = old
+            out.append(fired)
+            for rid in fired:
+                name = finding.get(rid)
+                if name:
+                    drawn.add(name)
+            for rid in old:
+                name = finding.get(rid)
+                if name:
+                    before.add(name)
+            if drawn != before:
+                for name in drawn.symmetric_difference(before):
+                    for later, rid in by_conclusion.get(name, ()):
+                        dirty.setdefault(later, set()).add(rid)
+        return out
 
     def run(self, stages: Iterable[int], fact_for: Callable[[int, list[str]], dict[str, Any]]) -> list[list[str]]:
         """Per stage: the rules whose pattern matches ``fact_for(stage, fired in the previous stage)``."""

@@ -130,7 +130,7 @@ ProposalDate = Annotated[dt.date, BeforeValidator(_not_a_number), AfterValidator
 class Section(BaseModel):
     """Base for all proposal sections: unknown fields are errors, not silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, defer_build=True)
 
 
 def _shorthand(field_name: str):

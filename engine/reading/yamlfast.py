@@ -449,9 +449,242 @@ def fast_data(text: str) -> Any:
     if not parts[-1]:
         return NOT_FAST
     try:
+        return _Block(text, parts).document()
+    except Exception:  # anything the block reader leaves alone: the event pass reads it
+        pass
+    try:
         return _fast(text, parts)
     except Exception:  # _NotFast, a syntax error, anything: scan decides
         return NOT_FAST
+
+
+# --------------------------------------------------------------------------- plain block YAML, read by lines
+
+# Characters the block reader leaves to the parser: tabs, carriage returns, the line breaks YAML knows besides
+# '\n', control characters, byte order marks, surrogates and non-characters.
+_ODD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.*-]*")
+# Longer documents (rule files, read once per process) go straight to the event pass: in a fresh process the
+# line reader does not pay off on them. Proposals are a few thousand characters.
+BLOCK_READER_LIMIT = 8192
+# A flow collection or a block scalar that goes on to the next line: seen before reading, not halfway.
+_OVER_LINES = re.compile(r"[\[{,] *\n|: *[|>][-+0-9]* *\n")
+_ENTRY = re.compile(r"([A-Za-z][A-Za-z0-9_.*-]*):(?: +(.+))?")
+_NOT_TEXT_KEYS = frozenset(("null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"))
+_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_STOP = re.compile(r"[,\[\]{}:#]")
+
+
+def _signed(text: str, i: int) -> bool:
+    """A plain value that starts with '-' and goes on with a digit or a point (a negative number, say)."""
+    return text[i] == "-" and text[i + 1:i + 2] in _DIGIT_OR_POINT
+
+
+_DIGIT_OR_POINT = frozenset("0123456789.")
+
+
+class _Block:
+    """A reader for the everyday shape of a proposal or rule file, line by line, without the YAML parser's events:
+    block mappings with name keys, block sequences, and one-line flow mappings and lists of plain and quoted
+    texts, numbers, booleans, null and dates. Anything else — a block scalar, a text over several lines, a quoted
+    key, an escape, a tab, an anchor, a tag, a directive, any doubt — raises, and the event pass reads the
+    document (so both always agree: ``tests/test_yamlfast.py``). Plain values are typed exactly as the event
+    pass types them (:func:`_plain_scalar`). A document under :data:`BLOCK_READER_LIMIT` characters cannot hold
+    more values than that (far fewer than :data:`MAX_NODES`), so the reader does not count them."""
+
+    __slots__ = ("lines", "pos", "parts")
+
+    def __init__(self, text: str, parts: Any):
+        if len(text) >= BLOCK_READER_LIMIT or _ODD.search(text) or _OVER_LINES.search(text):
+            raise _NotFast
+        self.lines: list[tuple[int, str]] = []  # (indent, content) of every line that holds something
+        add = self.lines.append
+        for line in text.split("\n"):
+            content = line.lstrip(" ")
+            if not content or content[0] == "#":
+                continue
+            if content[0] in "-.%" and len(content) == len(line) and content.startswith(("---", "...", "%")):
+                raise _NotFast  # a document marker or a directive
+            add((len(line) - len(content), content.rstrip(" ")))
+        self.pos = 0
+        self.parts = parts
+
+    def document(self) -> Any:
+        if not self.lines or self.lines[0][0] != 0:
+            raise _NotFast
+        data = self.block(0, 1)
+        if self.pos != len(self.lines):
+            raise _NotFast
+        return data
+
+    def block(self, indent: int, depth: int) -> Any:
+        if depth > MAX_DEPTH - 2:
+            raise _NotFast
+        lines = self.lines
+        count = len(lines)
+        inline = self.inline
+        if lines[self.pos][1][0] == "-":
+            out_list: list[Any] = []
+            while self.pos < count:
+                at, content = lines[self.pos]
+                if at < indent:
+                    break
+                if at != indent or content[:2] != "- ":
+                    raise _NotFast
+                rest = content[2:].lstrip(" ")
+                match = _KEY.match(rest)
+                if match is not None and rest[match.end():match.end() + 2] in (":", ": "):
+                    # '- key: value': a mapping whose keys stand where this key stands
+                    inner = len(content) - len(rest) + indent
+                    lines[self.pos] = (inner, rest)
+                    out_list.append(self.block(inner, depth + 1))
+                    continue
+                self.pos += 1
+                out_list.append(inline(rest, depth + 1, True))
+                if self.pos < count and lines[self.pos][0] > indent:
+                    raise _NotFast  # a deeper line would continue the value
+            return out_list
+        out: dict[str, Any] = {}
+        entry = _ENTRY.fullmatch
+        while self.pos < count:
+            at, content = lines[self.pos]
+            if at != indent:
+                if at < indent:
+                    break
+                raise _NotFast
+            match = entry(content)
+            if match is None:
+                raise _NotFast
+            key, rest = match.groups()
+            if key in out or key in _NOT_TEXT_KEYS or len(key) > MAX_STRING:
+                raise _NotFast
+            self.pos += 1
+            if rest is None or rest[0] == "#":
+                if self.pos < count and lines[self.pos][0] > indent:
+                    out[key] = self.block(lines[self.pos][0], depth + 1)
+                else:
+                    out[key] = None
+                continue
+            out[key] = inline(rest, depth + 1, False)
+            if self.pos < count and lines[self.pos][0] > indent:
+                raise _NotFast  # a deeper line would continue the value
+        return out
+
+    def inline(self, rest: str, depth: int, in_list: bool) -> Any:
+        """The value written after a key (or a '- '), up to the end of the line."""
+        first = rest[0]
+        if first == "{" or first == "[":
+            value, end = self.flow(rest, 0, depth)
+            self.end_of_line(rest, end)
+            return value
+        if first == '"' or first == "'":
+            value, end = self.quoted(rest, 0)
+            self.end_of_line(rest, end)
+            return value
+        if first in _PLAIN_START and not _signed(rest, 0):
+            raise _NotFast
+        cut = rest.find(" #")
+        value = rest if cut < 0 else rest[:cut].rstrip(" ")
+        if ": " in value or value.endswith(":") or (in_list and value.startswith("- ")):
+            raise _NotFast
+        return self.plain(value)
+
+    @staticmethod
+    def end_of_line(rest: str, end: int) -> None:
+        """Only a comment may follow a flow collection or a quoted text on its line."""
+        tail = rest[end:]
+        if tail and (tail[0] != " " or tail.lstrip(" ")[0] != "#"):
+            raise _NotFast
+
+    def plain(self, value: str) -> Any:
+        if len(value) > MAX_STRING:
+            raise _NotFast
+        kind = _KINDS.get(value)
+        if kind is _STR:
+            return value
+        if kind is _CONST:
+            return _CONSTS[value]
+        return _plain_scalar(value, kind, self.parts)
+
+    def quoted(self, text: str, start: int) -> tuple[str, int]:
+        """A quoted text on one line, without escapes: its value and where it ends."""
+        quote = text[start]
+        if quote == '"':
+            end = text.find('"', start + 1)
+            if end < 0:
+                raise _NotFast
+            value = text[start + 1:end]
+            if "\\" in value:
+                raise _NotFast
+        else:
+            end = start
+            while True:
+                end = text.find("'", end + 1)
+                if end < 0:
+                    raise _NotFast
+                if text[end + 1:end + 2] != "'":
+                    break
+                end += 1
+            value = text[start + 1:end].replace("''", "'")
+        if len(value) > MAX_STRING:
+            raise _NotFast
+        return value, end + 1
+
+    def flow(self, text: str, start: int, depth: int) -> tuple[Any, int]:
+        """A flow mapping or list that closes on the same line: its value and where it ends."""
+        if depth > MAX_DEPTH - 2:
+            raise _NotFast
+        is_map = text[start] == "{"
+        close = "}" if is_map else "]"
+        out: Any = {} if is_map else []
+        i = self.skip(text, start + 1)
+        if text[i:i + 1] == close:
+            return out, i + 1
+        while True:
+            if is_map:
+                match = _KEY.match(text, i)
+                if match is None:
+                    raise _NotFast
+                key = match.group()
+                i = match.end()
+                if key in _NOT_TEXT_KEYS or key in out or text[i:i + 2] != ": " or len(key) > MAX_STRING:
+                    raise _NotFast
+                value, i = self.flow_value(text, self.skip(text, i + 1), depth)
+                out[key] = value
+            else:
+                value, i = self.flow_value(text, i, depth)
+                out.append(value)
+            i = self.skip(text, i)
+            ch = text[i:i + 1]
+            if ch == close:
+                return out, i + 1
+            if ch != ",":
+                raise _NotFast
+            i = self.skip(text, i + 1)
+            if text[i:i + 1] in (close, ",", ""):
+                raise _NotFast  # a trailing or doubled comma
+
+    @staticmethod
+    def skip(text: str, i: int) -> int:
+        while text[i:i + 1] == " ":
+            i += 1
+        return i
+
+    def flow_value(self, text: str, i: int, depth: int) -> tuple[Any, int]:
+        first = text[i:i + 1]
+        if first == "{" or first == "[":
+            return self.flow(text, i, depth + 1)
+        if first == '"' or first == "'":
+            return self.quoted(text, i)
+        if not first or (first in _PLAIN_START and not _signed(text, i)):
+            raise _NotFast
+        match = _FLOW_STOP.search(text, i)
+        if match is None:
+            raise _NotFast
+        end = match.start()
+        if text[end] in ":#":
+            raise _NotFast
+        return self.plain(text[i:end].rstrip(" ")), end
 
 
 def _fast(text: str, parts: Any) -> Any:
