@@ -47,13 +47,17 @@ def test_second_load_skips_the_checks_and_gives_the_same_rule_set(cache, copy, m
         R.load_ruleset(copy)  # without remember (check, tests): always checked
 
 
+def _replace_first_quote(path):
+    """Put a sentence that is nowhere in the source in place of the file's first quote."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index("quote:") + len("quote:")
+    path.write_text(text[:start] + ' "Deze zin staat nergens in de regiovisie van de regio."\n'
+                    + text[text.index("\n", start) + 1:], encoding="utf-8")
+
+
 def test_a_changed_quote_is_checked_again(cache, copy):
     R.load_ruleset(copy, remember=True)
-    rule_file = copy / "20-inhoud.yaml"
-    text = rule_file.read_text(encoding="utf-8")
-    start = text.index("quote:") + len("quote:")
-    rule_file.write_text(text[:start] + ' "Deze zin staat nergens in de regiovisie van de regio."\n'
-                         + text[text.index("\n", start) + 1:], encoding="utf-8")
+    _replace_first_quote(copy / "20-inhoud.yaml")
     with pytest.raises(RuleError, match="staat niet in de bron"):
         R.load_ruleset(copy, remember=True)
 
@@ -68,11 +72,7 @@ def test_a_changed_source_is_checked_again(cache, copy):
 
 def test_a_changed_not_encoded_passage_is_checked_again(cache, copy):
     R.load_ruleset(copy, remember=True)
-    path = copy / "niet-gecodeerd.yaml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("quote:") + len("quote:")
-    path.write_text(text[:start] + ' "Deze zin staat nergens in de regiovisie van de regio."\n'
-                    + text[text.index("\n", start) + 1:], encoding="utf-8")
+    _replace_first_quote(copy / "niet-gecodeerd.yaml")
     with pytest.raises(RuleError, match="niet in de bron"):
         R.load_ruleset(copy, remember=True)
 
