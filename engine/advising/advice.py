@@ -121,6 +121,19 @@ class RuleSetInfo(BaseModel):
     source_title: str
     sha256: str
     files: dict[str, str]
+    folder: Optional[str] = None  # only for a rule set that is not shipped with regiotoets
+    same_as_shipped: Optional[bool] = None  # its content equals the shipped rule set of the same id and version
+
+    @model_serializer(mode="wrap")
+    def _leave_out_shipped(self, handler: Any) -> dict[str, Any]:
+        """The advice of a shipped rule set serialises as before (stable JSON): the origin only when it is not."""
+        out = handler(self)
+        if out.get("folder") is None:
+            out.pop("folder", None)
+            out.pop("same_as_shipped", None)
+        elif out.get("same_as_shipped") is None:
+            out.pop("same_as_shipped", None)
+        return out
 
 
 class Advice(BaseModel):
@@ -392,6 +405,22 @@ def _use(plan: _Plan, ruleset: RuleSet, facts: dict[str, Any], data: dict[str, A
         conclusions=plan.conclusions))
 
 
+def _origin(ruleset: RuleSet) -> dict[str, Any]:
+    """The folder of a rule set that is not shipped with regiotoets (``--rules``, ``$REGIOTOETS_RULES``)."""
+    from engine.rulebase.registry import provenance
+
+    found = provenance(ruleset)
+    return {} if found is None else {"folder": found.folder, "same_as_shipped": found.same_as_shipped}
+
+
+def origin_warning(ruleset: RuleSetInfo, lang: str) -> str | None:
+    """Say so when the rule set is not one shipped with regiotoets: it may be somebody else's."""
+    if ruleset.folder is None:
+        return None
+    key = {None: "origin_foreign", True: "origin_same", False: "origin_differs"}[ruleset.same_as_shipped]
+    return t(key, lang, folder=ruleset.folder, version=ruleset.version)
+
+
 def validity_warning(ruleset: RuleSet, day: dt.date, lang: str) -> str | None:
     meta = ruleset.meta
     if meta.valid_until is not None and day > meta.valid_until:
@@ -564,7 +593,8 @@ def build_advice(evaluator: Evaluator, trace: Trace, proposal: Any, *, file: str
                       **_extras(proposal)),
         ruleset=dict(id=meta.id, region=meta.region, name=meta.name, version=meta.version,
                      valid_from=meta.valid_from, valid_until=meta.valid_until, source_file=meta.source.file,
-                     source_title=meta.source.title, sha256=ruleset.content_hash, files=ruleset.file_hashes),
+                     source_title=meta.source.title, sha256=ruleset.content_hash, files=ruleset.file_hashes,
+                     **_origin(ruleset)),
         validity_warning=validity_warning(ruleset, day, lang),
         outcome=outcome, outcome_label=OUTCOME_LABELS[outcome][lang],
         summary=(meta.outcome_texts[outcome].get(lang) if outcome in meta.outcome_texts

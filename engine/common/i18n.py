@@ -119,6 +119,23 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{label}: {value}. The proposal gives no reason and no evidence for this judgement, while the advice "
               "rests on it; add the reason or the source before the board decides."},
     "from": {"nl": "vanaf", "en": "from"},
+    "origin_foreign": {
+        "nl": "Let op: deze regelset komt uit de map {folder} en is niet met regiotoets meegeleverd; controleer wie "
+              "hem heeft opgesteld voordat u het advies gebruikt.",
+        "en": "Note: this rule set comes from the folder {folder} and was not shipped with regiotoets; check who "
+              "wrote it before you use the advice.",
+    },
+    "origin_same": {
+        "nl": "Regelset uit de map {folder}: de inhoud is gelijk aan die van de meegeleverde regelset (versie {version}).",
+        "en": "Rule set from the folder {folder}: its content equals the shipped rule set (version {version}).",
+    },
+    "origin_differs": {
+        "nl": "Let op: deze regelset komt uit de map {folder}; hij heeft dezelfde naam en versie ({version}) als de "
+              "meegeleverde regelset, maar een andere inhoud. Controleer wat er is gewijzigd voordat u het advies "
+              "gebruikt.",
+        "en": "Note: this rule set comes from the folder {folder}; it has the same name and version ({version}) as "
+              "the shipped rule set, but different content. Check what was changed before you use the advice.",
+    },
     "validity_after": {
         "nl": "Let op: de regelset '{name}' (versie {version}) is geldig tot en met {until}; de toetsdatum {day} valt daarbuiten. "
               "Het advies volgt de laatst geldende visie; controleer of er een nieuwe visie is vastgesteld.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.advising.advice import Advice, RuleUse
+from engine.advising.advice import Advice, RuleUse, origin_warning
 from engine.common.i18n import organisations, t, value_label
 from engine.common.escape import md_inline as _escape
 
@@ -30,8 +30,9 @@ def render_markdown(advice: Advice) -> str:
                                  f"{t('until', lang)} {rs.valid_until or '…'})"),
             (t("evaluated_on", lang), str(advice.evaluation_date))]
     out += ["| | |", "|---|---|"] + [f"| {k} | {_escape(v)} |" for k, v in meta] + [""]
-    if advice.validity_warning:
-        out += [f"> **{_escape(advice.validity_warning)}**", ""]
+    for warning in (advice.validity_warning, origin_warning(advice.ruleset, lang)):
+        if warning:
+            out += [f"> **{_escape(warning)}**", ""]
     out += [f"## {t('outcome', lang)}: {advice.outcome_label}", "", _escape(advice.summary), ""]
     for key, uses, cite in [("conditions", advice.conditions, True), ("reasons", advice.reasons, True), ("considered", advice.considered, True),
                             ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]:

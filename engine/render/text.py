@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import textwrap
 
-from engine.advising.advice import Advice, RuleUse
+from engine.advising.advice import Advice, RuleUse, origin_warning
 from engine.common.i18n import organisations, t, value_label
 from engine.common.escape import terminal_text
 
@@ -54,9 +54,10 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
         out.append(f"{t('partner_organisations', lang)}: {organisations(p.partner_organisations, lang)}")
     if p.administrative_burden is not None:
         out.append(f"{t('administrative_burden', lang)}: {value_label(p.administrative_burden, lang)}")
-    if advice.validity_warning:
-        out.append("")
-        out.append(styled(_wrap(advice.validity_warning, "  ", "! "), fg="yellow", bold=True))
+    for warning in (advice.validity_warning, origin_warning(advice.ruleset, lang)):
+        if warning:
+            out.append("")
+            out.append(styled(_wrap(warning, "  ", "! "), fg="yellow", bold=True))
     out.append("")
     colour = {"participate": "green", "participate_provided": "green", "decline": "red",
               "insufficient_information": "yellow", "handle_at_lower_scale": "cyan"}[advice.outcome]

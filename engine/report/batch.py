@@ -60,6 +60,7 @@ class OverviewRow:
     region: str = ""
     ruleset: str = ""  # the rule set's id and version
     validity_warning: Optional[str] = None
+    origin_warning: Optional[str] = None  # a rule set that is not shipped with regiotoets (and not equal to one)
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,16 @@ def overview_row(advice) -> OverviewRow:
         warning = validity_text(advice)
     deciding = advice.deciding
     rs = advice.ruleset
+    origin = None
+    if rs.folder is not None and rs.same_as_shipped is not True:  # somebody else's rule set shows in the overview
+        from engine.advising.advice import origin_warning
+
+        origin = origin_warning(rs, advice.lang)
     return OverviewRow(title=advice.proposal.title, file=advice.proposal.file, outcome=advice.outcome,
                        outcome_label=advice.outcome_label, main_reason=deciding.title if deciding else "",
                        rule=deciding.rule if deciding else "", region=rs.name,
                        ruleset=f"{rs.id}, {rt('ov_ruleset', advice.lang, version=rs.version)}",
-                       validity_warning=warning)
+                       validity_warning=warning, origin_warning=origin)
 
 
 def rendered(report: Report, fmt: str, template: Optional[bytes] = None) -> Rendered:
@@ -222,7 +228,8 @@ def render_overview(rows: list[OverviewRow], fmt: str, lang: str, day: dt.date,
                                                               "ov_col_region", "ov_col_report")) + " |",
                   "| --- | --- | --- | --- | --- |"]
         for r in rows:
-            region = f"{md(r.region)} ({md(r.ruleset)})" + (f" **{md(r.validity_warning)}**" if r.validity_warning else "")
+            region = f"{md(r.region)} ({md(r.ruleset)})" + "".join(
+                f" **{md(w)}**" for w in (r.validity_warning, r.origin_warning) if w)
             lines.append(f"| {md(r.title)} | **{md(r.outcome_label)}** | `{r.rule}` {md(r.main_reason)} | {region} | "
                          f"[{md(r.link)}](<{r.link}>) |")
         if failed_names:

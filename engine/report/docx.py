@@ -291,9 +291,10 @@ def _front(document, report: Report, w: Writer) -> None:
     topic = document.add_paragraph()
     _run(topic, a.proposal.topic, italic=True, colour=MUTED)
     w.table(None, [[(row.label, {"colour": MUTED}), row.value] for row in report.meta], widths=[40, 130])
-    if report.validity:
-        warning = document.add_paragraph()
-        _run(warning, report.validity, bold=True, colour=_rgb("#7a4d0b"))
+    for text in (report.validity, report.origin):
+        if text:
+            warning = document.add_paragraph()
+            _run(warning, text, bold=True, colour=_rgb("#7a4d0b"))
 
     contents = document.add_paragraph()
     _run(contents, t("contents"), bold=True)

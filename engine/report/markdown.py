@@ -55,8 +55,9 @@ def _front(report: Report) -> list[str]:
     out: list[str] = [f"*{md(t('doc_kind'))} \u00b7 {md(t('doc_subtitle'))} \u00b7 {md(report.region_name)}*", "",
            f"# {md(a.proposal.title)}", "", md(a.proposal.topic), ""]
     out += _table(["", ""], [[f"**{md(row.label)}**", md(row.value)] for row in report.meta])
-    if report.validity:
-        out += [f"> **{md(report.validity)}**", ""]
+    for text in (report.validity, report.origin):
+        if text:
+            out += [f"> **{md(text)}**", ""]
     return out
 
 

@@ -165,3 +165,39 @@ def _choose(region: str | None, day: dt.date, root: Path | None, origin: str) ->
             return (day - i.meta.valid_until).days if i.meta.valid_until else 0
         pick = min(candidates, key=distance)
     return _load(pick.folder)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a rule set outside the shipped ones comes from, and whether it matches the shipped one of its name.
+
+    A rule set named by ``--rules`` or ``$REGIOTOETS_RULES`` may be somebody else's: its advice must say so,
+    and say whether its content equals the shipped rule set with the same id and version (``None``: there is
+    no such shipped rule set).
+    """
+
+    folder: str
+    same_as_shipped: bool | None
+
+
+def provenance(ruleset: RuleSet) -> Provenance | None:
+    """``None`` for a rule set shipped with the package; otherwise its folder and how it compares."""
+    return _provenance(Path(ruleset.folder), ruleset.meta.id, ruleset.meta.version, ruleset.content_hash)
+
+
+@lru_cache(maxsize=32)
+def _provenance(folder: Path, ruleset_id: str, version: str, content_hash: str) -> Provenance | None:
+    shipped_root = _PACKAGE_RULES.resolve()
+    where = folder.resolve()
+    if where == shipped_root or shipped_root in where.parents:
+        return None
+    same: bool | None = None
+    if shipped_root.is_dir():
+        for found in _scan(shipped_root):
+            if found.meta is not None and found.meta.id == ruleset_id and found.meta.version == version:
+                try:
+                    same = _load(found.folder).content_hash == content_hash
+                except (InputError, OSError):
+                    same = False
+                break
+    return Provenance(str(where), same)
