@@ -258,3 +258,46 @@ def test_check_without_region_checks_every_installed_region():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "rules/foodvalley" in result.stdout and "rules/midden-limburg" in result.stdout
     assert "Regelsets getoetst / rule sets checked: 2" in result.stdout
+
+
+_CITE = '{file: 004_af38ee388a5c8a6b.txt, section: "Ad 2. Verrijken", quote: "de veiligheid van de jeugdigen"}'
+
+
+def _asks_needlessly(tmp_path: Path, *, fixed: bool, conditional: bool = False) -> Path:
+    """A rule set that asks for legal.required although every answer gives the same outcome (unless ``fixed``)."""
+    folder = tmp_path / ("vast" if fixed else "vraagt")
+    folder.mkdir()
+    (folder / "ruleset.yaml").write_text(SMALL_RULESET, encoding="utf-8")
+    outcome = "participate_provided" if conditional else "participate"
+    answered = '{fact: legal.required, in: ["yes", "no", unknown]}' if fixed else '{fact: legal.required, is: "yes"}'
+    rules = [f'  - {{id: K-U-01, title: {{nl: t, en: t}}, step: s, when: {answered}, then: {{outcome: {outcome}}}, '
+             f'explain: {{nl: x, en: x}}, cite: {_CITE}}}']
+    if not fixed:
+        rules += [f'  - {{id: K-U-02, title: {{nl: t, en: t}}, step: s, when: {{fact: legal.required, is: "no"}}, '
+                  f'then: {{outcome: {outcome}}}, explain: {{nl: x, en: x}}, cite: {_CITE}}}',
+                  f'  - {{id: K-U-03, title: {{nl: t, en: t}}, step: s, when: {{fact: legal.required, is: unknown}}, '
+                  f'then: {{outcome: insufficient_information}}, explain: {{nl: x, en: x}}, cite: {_CITE}}}']
+    (folder / "10-regels.yaml").write_text("rules:\n" + "\n".join(rules) + "\n", encoding="utf-8")
+    (folder / "invariants.yaml").write_text(
+        "invariants:\n"
+        f"  - {{id: blokkeert, kind: unknown_decisive, title: {{nl: t, en: t}}, cite: {_CITE}}}\n", encoding="utf-8")
+    shutil.copy(next((FOODVALLEY / "bron").glob("*.txt")), folder / "bron.txt")
+    return folder
+
+
+def test_an_unknown_that_changes_nothing_may_not_hold_up_the_advice(tmp_path):
+    """unknown_decisive: 'insufficient information' for a fact whose every answer gives one outcome is reported,
+    on the fact that was asked needlessly; it is judged for a fact with no favourability order too."""
+    report = check_folder(_asks_needlessly(tmp_path, fixed=False), DAY)
+    assert violated(report) == {("blokkeert", "legal.required")}
+    (violation,) = report.violations
+    assert violation.outcomes == ("insufficient_information", "participate")
+    assert report.checked["blokkeert"] > 0
+    fixed = check_folder(_asks_needlessly(tmp_path, fixed=True), DAY)
+    assert fixed.violations == []
+
+
+def test_a_conditional_advice_may_still_ask(tmp_path):
+    """The conditions of a conditional participation may depend on the answer: asking is then no violation."""
+    report = check_folder(_asks_needlessly(tmp_path, fixed=False, conditional=True), DAY)
+    assert report.violations == []

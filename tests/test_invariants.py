@@ -88,7 +88,8 @@ def property_for(ruleset: RuleSet, inv_id: str, max_examples: int = 200, count_a
     """
     invariants = load_invariants(ruleset)
     inv = next(i for i in invariants.invariants if i.id == inv_id)
-    ordered = sorted(invariants.no_effect[inv_id]) if inv.kind == "no_effect" else sorted(invariants.orders)
+    ordered = (sorted(invariants.no_effect[inv_id]) if inv.kind == "no_effect"
+               else invariants.varied_paths(ruleset.facts) if inv.kind == "unknown_decisive" else sorted(invariants.orders))
     phases = SETTINGS.phases if shrink else tuple(p for p in SETTINGS.phases if p != Phase.shrink)
 
     @settings(SETTINGS, max_examples=max_examples, phases=phases, report_multiple_bugs=shrink)
@@ -136,7 +137,7 @@ def test_every_invariant_cites_the_source(foodvalley):
     invariants = load_invariants(foodvalley)
     assert {i.kind for i in invariants.invariants} == {"one_outcome", "outcome_bound", "monotone", "no_effect",
                                                        "unknown_not_rewarded", "unknown_not_penalised",
-                                                       "reasons_cited", "deterministic"}
+                                                       "unknown_decisive", "reasons_cited", "deterministic"}
     for inv in invariants.invariants:
         assert quote_in_source(inv.data.cite.quote, foodvalley.source_text), inv.id
         assert quote_in_source(inv.data.cite.section, foodvalley.source_text), inv.id

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -111,6 +111,26 @@ def unknown_not_penalised(order: "Order", outcomes: dict[Any, str]) -> list[tupl
     return [(UNKNOWN, v) for v in order.most if v in outcomes and rank[outcomes[v]] > rank["decline"]]
 
 
+def unknown_decisive(outcomes: dict[Any, str]) -> list[tuple[Any, Any]]:
+    """An unknown blocks the advice only when its answer would change it.
+
+    When the advice with the fact unknown is *insufficient information*, but
+    every known value of the fact gives one and the same other outcome, the
+    fact did not need asking: whatever the answer, the advice is that outcome,
+    and the advice should have said so. A conditional participation is the
+    exception: its conditions may depend on the answer (a line that conflicts
+    but can be brought in line is a condition; one that is in line is not), so
+    the answer still changes the advice. Returns (unknown, a known value) when
+    this is broken.
+    """
+    if outcomes.get(UNKNOWN) != "insufficient_information":
+        return []
+    known = {o for v, o in outcomes.items() if v != UNKNOWN}
+    if len(known) != 1 or known & {"insufficient_information", "participate_provided"}:
+        return []
+    return [(UNKNOWN, next(v for v in outcomes if v != UNKNOWN))]
+
+
 def no_effect(outcomes: dict[Any, str]) -> list[tuple[Any, Any]]:
     """A fact the source does not ask about never changes the outcome, whatever its value.
 
@@ -166,7 +186,9 @@ def deterministic(renderings: list[bytes | str]) -> bool:
 
 
 # Kinds checked by varying one fact over its values, everything else fixed.
-VARIATION_KINDS = ("monotone", "unknown_not_rewarded", "unknown_not_penalised", "no_effect")
+VARIATION_KINDS = ("monotone", "unknown_not_rewarded", "unknown_not_penalised", "no_effect", "unknown_decisive")
+# Kinds that need a favourability order of the varied fact; the others apply to every fact with an unknown.
+ORDERED_KINDS = ("monotone", "unknown_not_rewarded", "unknown_not_penalised", "no_effect")
 
 KINDS = {
     "one_outcome": one_outcome,
@@ -175,6 +197,7 @@ KINDS = {
     "unknown_not_rewarded": unknown_not_rewarded,
     "unknown_not_penalised": unknown_not_penalised,
     "no_effect": no_effect,
+    "unknown_decisive": unknown_decisive,
     "reasons_cited": reasons_cited,
     "deterministic": deterministic,
 }
@@ -292,6 +315,19 @@ class InvariantSet:
             return (summary,)
         return tuple(d for d, s in self.summaries.items() if s == path)
 
+    def varied_paths(self, specs: dict[str, Any]) -> list[str]:
+        """The facts to vary one at a time: those with a favourability order, then (for ``unknown_decisive``) every
+        other fact, since any fact left unknown may block an advice."""
+        paths = list(self.orders)
+        if self.of_kind("unknown_decisive"):
+            paths += [p for p in specs if p not in self.orders]
+        return paths
+
+    def applicable(self, path: str, ids: Iterable[str]) -> list[str]:
+        """Which of the fact-variation invariants ``ids`` are judged when ``path`` is varied."""
+        kinds = {i.id: i.kind for i in self.invariants}
+        return [i for i in ids if kinds.get(i) == "unknown_decisive" or path in self.orders]
+
     def variation_problems(self, path: str, outcomes: dict[Any, str],
                            facts: dict[str, Any] | None = None) -> list[tuple[str, Any, Any]]:
         """(invariant id, from value, to value) for every fact-variation invariant the outcomes violate.
@@ -300,10 +336,13 @@ class InvariantSet:
         proposal with that value (everything else unchanged).
         """
         order = self.orders.get(path)
-        if order is None:
-            return []
-        covered = facts is not None and self.covered(path, facts)
         out = []
+        for inv in self.invariants:
+            if inv.kind == "unknown_decisive":
+                out.extend((inv.id, a, b) for a, b in unknown_decisive(outcomes))
+        if order is None:
+            return out
+        covered = facts is not None and self.covered(path, facts)
         for inv in self.invariants:
             if inv.kind == "monotone":
                 out.extend((inv.id, a, b) for a, b in monotone(order, outcomes))

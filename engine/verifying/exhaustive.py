@@ -150,7 +150,7 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
     # What the main run remembered serves every varied fact; what one varied fact adds is rarely asked again by
     # the next, and keeping it all would hold hundreds of megabytes.
     kept_memo, kept_groups = dict(enum.memo), dict(enum.groups)
-    for path in invariants.orders:
+    for path in invariants.varied_paths(ruleset.facts):
         classes = analysis.classes.get(path)
         if not classes or len(classes) < 2:
             continue
@@ -161,7 +161,7 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
         combos = _combinations(enum, masks, near, far, len(values))
         judged = _judge_combinations(ruleset, invariants, analysis, judge, report, path, values, combos,
                                      outcome_by_mask, reported)
-        for inv_id in kinds:
+        for inv_id in invariants.applicable(path, kinds):
             checked[inv_id] += judged
         enum.memo, enum.groups = dict(kept_memo), dict(kept_groups)
 
