@@ -108,3 +108,21 @@ def test_missing_information_is_ranked_with_questions_in_both_languages():
     assert len(data["missing"]) > 1
     assert data["missing"][0]["changes"] >= data["missing"][-1]["changes"]
     assert all(m["question_nl"] and m["question_en"] for m in data["missing"])
+
+
+def test_why_not_names_each_requirement_once():
+    """'A of B' beside 'B' says nothing new: B is needed anyway. Repeated requirements are left out too."""
+    from engine.advising.explain import Check, RuleNode, _wanted_blocking
+
+    def node(title: str, role: str = "reason", failing: list | None = None) -> RuleNode:
+        return RuleNode(rule=title, title=title, step="s", fired=False, role=role, condition="", failing=failing or [])
+
+    route = node("route", role="route", failing=[Check(text="x", needs=True, because=[node("A"), node("B")])])
+    outcome = node("uitkomst", failing=[
+        Check(text="r", needs=True, because=[route]),  # A of B, through an intermediate conclusion
+        Check(text="b", needs=True, because=[node("B")]),
+        Check(text="b2", needs=True, because=[node("B")]),
+        Check(text="c", needs=True, because=[node("C"), node("D"), node("E"), node("F")]),
+    ])
+    wanted, blocking = _wanted_blocking(outcome, "nl")
+    assert wanted == ["B", "C of D of 2 andere"] and blocking == []

@@ -354,35 +354,50 @@ def route_lines(expl: Explanation) -> list[str]:
 
 
 def _wanted_blocking(node: RuleNode, lang: str) -> tuple[list[str], list[str]]:
-    """What an outcome rule that did not fire still needs (alternatives joined by "of") and what stands in its way."""
-    wanted: dict[str, None] = {}
+    """What an outcome rule that did not fire still needs (alternatives joined by "of") and what stands in its way.
+
+    What it needs is a list of requirements, each met by any one of its alternatives. A requirement that has
+    all the alternatives of another one, and more, says nothing new ("A of B" beside "B") and is left out.
+    """
+    wanted, blocking = _requirements(node, lang)
+    kept = [c for c in wanted if not any(set(d) < set(c) for d in wanted)]
+    out = []
+    for options in kept:
+        if len(options) > 3:  # a long list of alternatives: the first ones and how many more
+            more = "andere" if lang == "nl" else "others"
+            options = options[:2] + (f"{len(options) - 2} {more}",)
+        out.append(f" {w('or', lang)} ".join(options))
+    return out, blocking
+
+
+def _requirements(node: RuleNode, lang: str) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The requirements of ``node`` (each a tuple of alternatives, without repeats) and what stands in its way."""
+    wanted: dict[tuple[str, ...], None] = {}
     blocking: dict[str, None] = {}
     for check in node.failing:
         if check.fact is not None:
             text = f"{check.text} ({w('given', lang)}: {check.value_label})"
-            (wanted if check.needs else blocking)[text if check.needs else text] = None
+            if check.needs:
+                wanted[(text,)] = None
+            else:
+                blocking[text] = None
             continue
         titles: list[str] = []
         for child in check.because:
             if child.role == "route":  # an intermediate conclusion: name what it rests on
-                sub_wanted, sub_blocking = _wanted_blocking(child, lang)
+                sub_wanted, sub_blocking = _requirements(child, lang)
                 if check.needs:
-                    titles += sub_wanted
+                    titles += [option for clause in sub_wanted for option in clause]
                     blocking.update(dict.fromkeys(sub_blocking))
                 else:
                     titles += [n.title for c in child.failing for n in c.because] or [child.title]
             else:
                 titles.append(child.title)
         if titles:
-            target = wanted if check.needs else blocking
             if check.needs:
-                options = list(dict.fromkeys(titles))
-                if len(options) > 3:  # a long list of alternatives: the first ones and how many more
-                    more = "andere" if lang == "nl" else "others"
-                    options = options[:2] + [f"{len(options) - 2} {more}"]
-                target[f" {w('or', lang)} ".join(options)] = None
+                wanted[tuple(dict.fromkeys(titles))] = None
             else:
-                target.update(dict.fromkeys(titles))
+                blocking.update(dict.fromkeys(titles))
     return list(wanted), list(blocking)
 
 
