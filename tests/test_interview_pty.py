@@ -202,3 +202,36 @@ def test_numbers_as_officers_type_them():
     assert parse_number("120.000,50") == 120000.5
     assert parse_number("1.5") == 1.5
     assert parse_number("veel") is None
+
+
+def test_the_interview_speaks_dutch_when_an_answer_is_wrong(tmp_path):
+    """Yes/no questions take j/ja and n/nee and show [j/N]; a wrong region, date or kind is said in Dutch
+    ("Fout: …"), never with click's English "Error:" or "is not one of"."""
+    from cli import main
+
+    out = tmp_path / "bestaand.yaml"
+    out.write_text("# van de beleidsmedewerker\n", encoding="utf-8")
+    answers = ["food", "foodvalley", "misschien", "ja", "Gezamenlijke inkoop van pleegzorg", "Beleidsadviseur",
+               "Inkoop van ondersteuning voor pleeggezinnen", "morgen", "2025-05-01", "zwemmen", "1"]
+    result = CliRunner().invoke(main, ["new", "--date", DAY, "--output", str(out)], input="\n".join(answers) + "\n")
+    assert result.exit_code == 5, result.output
+    assert "Overschrijven? [j/N]" in result.output
+    assert "Fout: antwoord j (ja) of n (nee)" in result.output
+    assert "Fout: onbekende regio; kies een van: foodvalley, midden-limburg" in result.output
+    assert "Fout: Geen datum; gebruik JJJJ-MM-DD" in result.output
+    assert "Fout: Ongeldig antwoord; kies een nummer" in result.output
+    assert "Error" not in result.output and "is not one of" not in result.output
+    text = out.read_text(encoding="utf-8")  # 'ja': overwritten, with the answers given
+    assert "Gezamenlijke inkoop van pleegzorg" in text and 'kind: "procurement"' in text
+
+
+def test_the_english_interview_takes_yes_and_no(tmp_path):
+    from cli import main
+
+    out = tmp_path / "existing.yaml"
+    out.write_text("# kept\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", "--region", "foodvalley", "--date", DAY, "--output", str(out),
+                                       "--lang", "en"], input="no\nA title\n")
+    assert result.exit_code == 5, result.output
+    assert "Overwrite it? [y/N]" in result.output
+    assert out.read_text(encoding="utf-8") == "# kept\n"

@@ -121,19 +121,66 @@ class EndOfInput(Exception):
     """The input ended while a question was open."""
 
 
-def ask(text: str, **kwargs: Any) -> Any:
-    """``click.prompt``, with end of input as :class:`EndOfInput` (SIGINT arrives as ``Interrupted``)."""
+_LANG = ["nl"]  # the language of the interview, for the prompts' own messages
+
+
+def _prompt(text: str, **kwargs: Any) -> str:
+    """``click.prompt`` of a line of text, with end of input as :class:`EndOfInput` (SIGINT: ``Interrupted``)."""
     try:
         return click.prompt(text, **kwargs)
     except click.Abort:
         raise EndOfInput() from None
 
 
+def ask(text: str, *, type: click.ParamType | None = None, value_proc: Any = None, **kwargs: Any) -> Any:
+    """Ask until the answer converts. A wrong answer is said in the interview's language ("Fout: …"), not in
+    click's English ("Error: …")."""
+    while True:
+        raw = _prompt(text, **kwargs)
+        try:
+            if value_proc is not None:
+                return value_proc(raw)
+            return type.convert(raw, None, None) if type is not None else raw
+        except click.UsageError as exc:  # BadParameter is one
+            click.echo(f"{'Fout' if _LANG[0] == 'nl' else 'Error'}: {exc.message}", err=True)
+
+
+_YES = {"nl": ("j", "ja", "y", "yes"), "en": ("y", "yes", "j", "ja")}
+_NO = ("n", "nee", "no")
+
+
 def confirm(text: str, default: bool) -> bool:
-    try:
-        return click.confirm(text, default=default)
-    except click.Abort:
-        raise EndOfInput() from None
+    """A yes/no question that takes the answer in Dutch (j/ja, n/nee) as well as in English."""
+    lang = _LANG[0]
+    yes = "j" if lang == "nl" else "y"
+    suffix = f"[{yes.upper()}/n]" if default else f"[{yes}/N]"
+    while True:
+        answer = _prompt(f"{text} {suffix}", default="", show_default=False).strip().lower()
+        if not answer:
+            return default
+        if answer in _YES[lang]:
+            return True
+        if answer in _NO:
+            return False
+        click.echo("Fout: antwoord j (ja) of n (nee)" if lang == "nl" else "Error: answer y (yes) or n (no)", err=True)
+
+
+class _RegionChoice(click.ParamType):
+    """One of the installed regions, in any case; a wrong name is said in the interview's language."""
+
+    name = "regio"
+
+    def __init__(self, names: list[str], lang: str):
+        self.names, self.lang = names, lang
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        text = str(value).strip().lower()
+        for name in self.names:
+            if name.lower() == text:
+                return name
+        listed = ", ".join(self.names)
+        self.fail(f"onbekende regio; kies een van: {listed}" if self.lang == "nl"
+                  else f"unknown region; choose one of: {listed}", param, ctx)
 
 
 @click.command("new")
@@ -154,6 +201,7 @@ def new(output, resume, region, rules_dir, date_, lang):
     from engine.commands.common import Interrupted
 
     day = parse_day(date_)  # a bad date is reported before any question is asked
+    _LANG[0] = lang
     session = _Session(lang)
     try:
         _interview(session, output, resume, region, rules_dir, day, lang)
@@ -305,7 +353,7 @@ def _start(session: _Session, output: str | None, resume: str | None, region: st
 
         names = regions(rules_root(rules_dir))
         if len(names) > 1:
-            region = ask(words["region"], type=click.Choice(names, case_sensitive=False))
+            region = ask(f"{words['region']} ({', '.join(names)})", type=_RegionChoice(names, lang))
     ruleset = choose(region, day, rules_root(rules_dir))
     warning = validity_warning(ruleset, day, lang)
     if warning:
