@@ -84,3 +84,18 @@ def test_the_command_lines_own_errors_follow_the_language(tmp_path):
     assert "bestand bestaat niet" in _run("validate", missing, LANG="C.UTF-8").stderr
     english = _run("validate", missing, LANG="en_US.UTF-8").stderr
     assert "does not exist" in english and "bestaat niet" not in english
+
+
+def test_a_misspelt_answer_is_proposed_as_the_expected_list_shows_it(tmp_path):
+    """The suggestion for a wrong answer is the Dutch answer of the expected list ('expertisefunctie'), also when
+    the typo resembles the English value or a Dutch word; the English message proposes the value itself."""
+    from conftest import run_cli
+
+    for typo in ("expertise_centre", "expertisecentrum"):
+        path = tmp_path / f"{typo}.yaml"
+        path.write_text("title: Een expertisecentrum\nsubmitter: Beleidsadviseur\ndate: 2025-05-01\n"
+                        f"topic: Een gezamenlijk expertisecentrum\nregion: foodvalley\nkind: {typo}\n", encoding="utf-8")
+        dutch = run_cli("validate", str(path))
+        assert dutch.returncode == 2 and "bedoelde u 'expertisefunctie'?" in dutch.stderr, dutch.stderr
+        english = run_cli("validate", str(path), env={**os.environ, "REGIOTOETS_LANG": "en"})
+        assert "did you mean 'expertise_function'?" in english.stderr, english.stderr

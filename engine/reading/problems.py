@@ -9,6 +9,7 @@ rule files alike.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -55,6 +56,23 @@ def _dutch_answers(expected: str) -> str | None:
         return None
     labels = ["weet ik niet" if v == "unknown" else VALUE_LABELS.get(v, {}).get("nl", v) for v in values]
     return ", ".join(labels[:-1]) + " of " + labels[-1] if len(labels) > 1 else labels[0]
+
+
+def _closest_answer(given: str, options: list[str]) -> str | None:
+    """'Did you mean …?' for an answer: matched against the values and their Dutch and English labels, and
+    proposed in Dutch as the list of expected answers shows it ('expertisefunctie'), in English as its value."""
+    from engine.common.i18n import VALUE_LABELS
+
+    names: dict[str, str] = {}
+    for v in options:
+        for name in (v, *VALUE_LABELS.get(v, {}).values()):
+            names.setdefault(name, v)
+    close = difflib.get_close_matches(given, list(names), n=1, cutoff=0.6)
+    if not close:
+        return None
+    value = names[close[0]]
+    dutch = "weet ik niet" if value == "unknown" else VALUE_LABELS.get(value, {}).get("nl", value)
+    return f"bedoelde u '{dutch}'? / did you mean '{value}'?"
 
 
 _MESSAGES = {
@@ -184,7 +202,7 @@ def problems_from(doc: Any, model: type[BaseModel], exc: ValidationError, prefix
                     suggestion = "toegestaan / allowed: " + ", ".join(allowed)
         elif err["type"] == "literal_error" and isinstance(err.get("input"), str):
             options = str((err.get("ctx") or {}).get("expected", "")).replace("'", "").replace(" or ", ", ").split(", ")
-            suggestion = did_you_mean(err["input"], options)
+            suggestion = _closest_answer(err["input"], options)
         suggestion = _hint(err, loc, model) or suggestion
         if err["type"] not in ("missing", "extra_forbidden") and err.get("input") is not None \
                 and not isinstance(err["input"], (dict, list)):
