@@ -93,9 +93,12 @@ class LazyGroup(click.Group):
 def quick_exit(exc: SystemExit) -> None:
     """End the process with the exit code of ``exc`` without tearing down the interpreter, when nothing is left
     to do at exit: no other thread, no exit handler, both output streams flushed. Otherwise return, and the
-    process ends the usual way (a message as exit code, a closed pipe: Python reports them as always)."""
+    process ends the usual way (a message as exit code, a closed pipe: Python reports them as always; a profiler
+    or a debugger finishes its work)."""
     code = 0 if exc.code is None else exc.code
     if not isinstance(code, int) or isinstance(code, bool):
+        return
+    if sys.getprofile() is not None or sys.gettrace() is not None:  # a profiler or debugger writes at the end
         return
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
