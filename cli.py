@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 # Loading the pipeline makes hundreds of thousands of objects, nearly none of them garbage: with the default
 # threshold (700) the collector runs some hundred times while a single evaluation starts. Collecting less
@@ -51,7 +52,7 @@ class LazyGroup(click.Group):
 
     ran: str | None = None
 
-    def main(self, args=None, *rest, **options):  # type: ignore[override]
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:  # type: ignore[override]
         """As click's, and as a command of its own (``args`` from the command line): see :data:`QUICK_EXIT`."""
         if args is not None or not options.get("standalone_mode", True) or rest:
             return super().main(args, *rest, **options)
@@ -62,7 +63,7 @@ class LazyGroup(click.Group):
                 quick_exit(exc)
             raise
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[Any, Any, list[str]]:
         name, cmd, rest = super().resolve_command(ctx, args)
         self.ran = name
         return name, cmd, rest
