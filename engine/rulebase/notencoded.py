@@ -26,20 +26,20 @@ FILE = "niet-gecodeerd.yaml"
 
 
 class _Text(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used (not after the cache)
     nl: str = Field(..., min_length=1)
     en: str = Field(..., min_length=1)
 
 
 class _Passage(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     section: str = Field(..., min_length=1)
     quote: str = Field(..., min_length=8, max_length=400)
     reason: _Text
 
 
 class _File(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     passages: list[_Passage] = Field(default_factory=list)
 
 

@@ -67,8 +67,17 @@ class Installed:
 
 @lru_cache(maxsize=8)
 def _scan(root: Path) -> tuple[Installed, ...]:
+    """Every rule set's folder and header; headers read before from exactly these files come from the cache
+    (:mod:`engine.rulebase.snapshot`), so choosing a rule set need not parse and validate them again."""
+    from engine.rulebase import snapshot
+
+    heads = sorted(root.glob("**/ruleset.yaml"))
+    key = snapshot.headers_key(root, heads)
+    kept = snapshot.recall_headers(key, root) if key else None
+    if kept is not None:
+        return tuple(Installed(folder, meta) for folder, meta in kept)
     out = []
-    for head in sorted(root.glob("**/ruleset.yaml")):
+    for head in heads:
         doc = load_document(head)
         try:
             meta = RuleSetMeta.model_validate(doc.data)
@@ -77,6 +86,8 @@ def _scan(root: Path) -> tuple[Installed, ...]:
             out.append(Installed(head.parent, None))  # type: ignore[arg-type]
             continue
         out.append(Installed(head.parent, meta))
+    if key and snapshot.headers_key(root, heads) == key:  # not kept when a header changed while it was read
+        snapshot.keep_headers(key, root, [(i.folder, i.meta) for i in out])
     return tuple(out)
 
 

@@ -32,7 +32,8 @@ ROLES = ("reason", "condition", "caveat", "next_step", "missing", "route")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built when first used; a rule set taken from the cache never validates
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(_Strict):
@@ -123,7 +124,7 @@ class Extraction(_Strict):
 class ChapterRange(_Strict):
     """A decision chapter that runs from one heading up to (not including) another."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
     start: str = Field(..., alias="from", min_length=1)
     until: Optional[str] = None
 
@@ -342,9 +343,27 @@ def load_ruleset(folder: str | Path, *, remember: bool = False) -> RuleSet:
 
     With ``remember``, the checks against the source (citations, deliberately not encoded passages, decision
     chapters) and the page of each citation are taken from the cache when exactly these files have passed them
-    before (see :mod:`engine.rulebase.verified`); ``check`` and everything else that loads a folder itself always checks.
+    before (see :mod:`engine.rulebase.verified`), and a rule set that loaded before from exactly these files is
+    taken whole from the cache (:mod:`engine.rulebase.snapshot`); ``check`` and everything else that loads a
+    folder itself always loads and checks.
     """
     folder = Path(folder)
+    if not remember:
+        return _load(folder, remember=False)
+    from engine.rulebase import snapshot
+
+    key = snapshot.key_for(folder)
+    kept = snapshot.recall(key, folder) if key else None
+    if kept is not None:
+        return kept
+    ruleset = _load(folder, remember=True)
+    if key and snapshot.key_for(folder) == key:  # not kept when a file changed while it loaded
+        snapshot.keep(key, ruleset)
+    return ruleset
+
+
+def _load(folder: Path, *, remember: bool) -> RuleSet:
+    """:func:`load_ruleset` from the files (``remember``: the checks against the source may come from the cache)."""
     head = folder / "ruleset.yaml"
     doc = load_document(head, what="regelset-bestand")
     try:
