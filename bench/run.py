@@ -381,7 +381,7 @@ def table(r: dict[str, Any], mode: str) -> list[dict[str, Any]]:
     for name, row in checks.items():
         add(f"regiotoets check --region {name} (mediaan / median)", _get(row, "wall", "median"), "s",
             "check_s" if name == slowest else None, "{:.2f}")
-        add(f"  piekgeheugen / peak RSS", row.get("peak_rss_mb"), "MB", "check_rss_mb" if name == slowest else None,
+        add("  piekgeheugen / peak RSS", row.get("peak_rss_mb"), "MB", "check_rss_mb" if name == slowest else None,
             "{:.0f}")
     inter = r.get("interactive", {})
     add(f"whatif, traagste scenario / slowest scenario ({_get(cmds, 'whatif', 'scenario') or '?'}), hele commando / "

@@ -13,7 +13,6 @@ for every scenario, with the outcome's answers worked out and without.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

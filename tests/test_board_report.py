@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import IN_VALIDITY, ROOT, SCENARIOS, proposal, run_cli
+from conftest import IN_VALIDITY, SCENARIOS, proposal, run_cli
 
 ALL = sorted(p for p in SCENARIOS.glob("*/*.yaml") if p.name != "expected.yaml")
 DAY = ("--date", IN_VALIDITY.isoformat())

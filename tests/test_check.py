@@ -13,7 +13,6 @@ from ruamel.yaml import YAML
 from engine.verifying.check import check_folder
 from engine.verifying.enumeration import analyse
 from engine.rulebase.invariants import load_invariants
-from engine.rulebase.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 FOODVALLEY = ROOT / "rules" / "foodvalley"

@@ -17,13 +17,11 @@ interview ask it, in the step of that rule.
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from engine.rulebase import conditions as C
 from engine.deciding.evaluate import Evaluator, single_outcome
-from engine.reading.facts import FactSpec
 from engine.reading.proposal import UNKNOWN
 from engine.rulebase.ruleset import RuleSet
 from engine.advising.whatif import decisive_facts, outcome_rules, per_ruleset, step_rank, value_classes

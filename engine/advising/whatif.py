@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional, TypeVar
 from typing import Any, Iterable
 

@@ -133,7 +133,7 @@ def fail(problems_text: str, code: int = EXIT_INPUT) -> None:
 def say(text: str) -> None:
     """A message on stderr in the language of the messages, safe for a terminal: a file name or option value
     cannot steer it."""
-    from engine.common.errors import message_language, one_language
+    from engine.common.errors import message_language
     from engine.common.escape import message_text
 
     lang = message_language()

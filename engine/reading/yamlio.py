@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from engine.common.errors import InputError, Problem, display_path, join_loc
-from engine.reading.yamlfast import MAX_DEPTH, MAX_DIGITS, MAX_NODES, MAX_STRING, YamlProblem  # noqa: F401 (limits)
+from engine.reading.yamlfast import MAX_DEPTH, YamlProblem
 
 MAX_BYTES = 256 * 1024  # a proposal is a few kilobytes, the largest rule file about 17 kB
 
