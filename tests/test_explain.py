@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -110,19 +111,40 @@ def test_missing_information_is_ranked_with_questions_in_both_languages():
     assert all(m["question_nl"] and m["question_en"] for m in data["missing"])
 
 
-def test_why_not_names_each_requirement_once():
-    """'A of B' beside 'B' says nothing new: B is needed anyway. Repeated requirements are left out too."""
-    from engine.advising.explain import Check, RuleNode, _wanted_blocking
+def _why_not(path: str, day: str) -> dict[str, list[tuple[str, list[str], list[str]]]]:
+    from engine.advising.explain import explain_loaded, why_not_lines
+    from engine.deciding.validate import load_proposal
 
-    def node(title: str, role: str = "reason", failing: list | None = None) -> RuleNode:
-        return RuleNode(rule=title, title=title, step="s", fired=False, role=role, condition="", failing=failing or [])
+    loaded = load_proposal(path, day=dt.date.fromisoformat(day))
+    expl = explain_loaded(loaded, day=dt.date.fromisoformat(day))
+    return dict(why_not_lines(expl))
 
-    route = node("route", role="route", failing=[Check(text="x", needs=True, because=[node("A"), node("B")])])
-    outcome = node("uitkomst", failing=[
-        Check(text="r", needs=True, because=[route]),  # A of B, through an intermediate conclusion
-        Check(text="b", needs=True, because=[node("B")]),
-        Check(text="b2", needs=True, because=[node("B")]),
-        Check(text="c", needs=True, because=[node("C"), node("D"), node("E"), node("F")]),
-    ])
-    wanted, blocking = _wanted_blocking(outcome, "nl")
-    assert wanted == ["B", "C of D of 2 andere"] and blocking == []
+
+def test_why_not_keeps_and_apart_from_or():
+    """ML-ROU-02 needs both 'opschaling nodig' and 'grond doel' (an 'all'): two requirements, not one choice."""
+    routes = _why_not(str(ROOT / "scenarios" / "midden-limburg" / "kennisnetwerk-autisme.yaml"), "2014-06-01")
+    (_, wanted, blocking), = [r for r in routes["Meedoen"] if r[0] == "Meedoen: de afweging valt positief uit"]
+    assert wanted == ["‘Opschalen naar een grotere regio is nodig’", "‘De samenwerking dient een doel van 5.1’"]
+    assert blocking == ["‘Niet elk basisprincipe is beoordeeld’"]
+
+
+def test_why_not_never_offers_what_the_rule_itself_rules_out():
+    """FV-UIT-07 (meedoen) needs 'in lijn te brengen' to stay absent: it is no alternative for 'inhoud past'."""
+    routes = _why_not(str(ROOT / "scenarios" / "foodvalley" / "grootschalige-residentiele-capaciteit.yaml"),
+                      "2025-06-01")
+    (_, wanted, _), = [r for r in routes["Meedoen"] if r[0] == "Meedoen: de afweging valt positief uit"]
+    assert wanted == ["‘Inhoud is in lijn met Ons Verhaal en het zorglandschap’"]
+    (_, provided, _), = routes["Meedoen, mits aan de voorwaarden is voldaan"]
+    # an 'any' of content findings, then an 'any' of conditions: each one requirement with alternatives
+    assert provided[0] == ("‘Inhoud is in lijn met Ons Verhaal en het zorglandschap’ of "
+                           "‘Inhoud botst maar is in lijn te brengen’")
+    assert provided[1].startswith("‘Inhoud botst maar is in lijn te brengen’ of ") and provided[1].endswith(" andere")
+
+
+def test_requirements_absorb_and_bracket():
+    """'A of B' beside 'A' is left out; a requirement inside an alternative is bracketed; long lists are cut."""
+    from engine.advising.requirements import _and, _or, render
+
+    expr = _and(["A", _or(["A", "B"]), _or(["C", _and(["D", "E"])]), _or(["F", "G", "H", "I"])])
+    more = lambda n: f"{n} andere"  # noqa: E731
+    assert [render(e, "of", "en", more) for e in expr[1]] == ["‘A’", "‘C’ of (‘D’ en ‘E’)", "‘F’ of ‘G’ of 2 andere"]

@@ -103,6 +103,8 @@ class RuleNode(BaseModel):
     supports: list[str] = []  # fired: the conclusions it needed, as drawn
     absent: list[str] = []  # fired: the conclusions it needed not to be drawn, as not drawn
     failing: list[Check] = []
+    wanted: list[str] = []  # not fired, for 'why not': what it needs, each met by one of its alternatives
+    in_the_way: list[str] = []  # not fired, for 'why not': what holds but must not
 
 
 class StepNode(BaseModel):
@@ -168,6 +170,26 @@ class _Builder:
             node.failing = self.failing(rule.condition, depth, seen | {rule_id})
         return node
 
+    def why_not(self, rule_id: str) -> RuleNode:
+        """A rule that did not fire, with what it needs and what stands in its way (see engine.advising.requirements)."""
+        from engine.advising.requirements import Requirements, quoted, render
+
+        node = self.node(rule_id)
+        lang = self.lang
+
+        def test_text(leaf: C.FactTest, want: bool) -> str:
+            value = show_value(self.trace.facts.get(leaf.path), lang)
+            return f"{C.describe(leaf, self.labels, lang)} ({w('given', lang)}: {value})"
+
+        needs = Requirements(self.ruleset, self.trace.facts, self.trace.conclusions, self.fired,
+                             title=lambda rid: self.ruleset.by_id[rid].data.title.get(lang), test_text=test_text,
+                             conclusion_text=lambda name: self.labels.conclusion(name, lang))
+        wanted, in_the_way = needs.of_rule(rule_id)
+        node.in_the_way = [quoted(t) for t in in_the_way]
+        more = (lambda n: f"{n} andere") if lang == "nl" else (lambda n: f"{n} others")
+        node.wanted = [render(e, w("or", lang), "en" if lang == "nl" else "and", more) for e in wanted]
+        return node
+
     def failing(self, cond: C.Condition, depth: int, seen: frozenset[str]) -> list[Check]:
         out: list[Check] = []
         alike: dict[tuple, Check] = {}  # tests from one '*' pattern are shown as one line
@@ -222,7 +244,7 @@ def explain_trace(evaluator: Evaluator, trace: Trace, advice: Advice, lang: str 
     better = sorted({r.then.outcome for r in ruleset.rules if r.then.outcome and OUTCOME_RANK[r.then.outcome] > current},
                     key=lambda o: -OUTCOME_RANK[o])
     for outcome in better:
-        rules = [b.node(r.id) for r in ruleset.rules if r.then.outcome == outcome and r.id not in b.fired]
+        rules = [b.why_not(r.id) for r in ruleset.rules if r.then.outcome == outcome and r.id not in b.fired]
         why_not.append(WhyNot(outcome=outcome, outcome_label=OUTCOME_LABELS[outcome][lang], rules=rules))
     missing = missing_ranked(evaluator, trace, advice)
     return Explanation(lang=lang, title=advice.proposal.title, outcome=advice.outcome,
@@ -353,62 +375,13 @@ def route_lines(expl: Explanation) -> list[str]:
     return out
 
 
-def _wanted_blocking(node: RuleNode, lang: str) -> tuple[list[str], list[str]]:
-    """What an outcome rule that did not fire still needs (alternatives joined by "of") and what stands in its way.
-
-    What it needs is a list of requirements, each met by any one of its alternatives. A requirement that has
-    all the alternatives of another one, and more, says nothing new ("A of B" beside "B") and is left out.
-    """
-    wanted, blocking = _requirements(node, lang)
-    kept = [c for c in wanted if not any(set(d) < set(c) for d in wanted)]
-    out = []
-    for options in kept:
-        if len(options) > 3:  # a long list of alternatives: the first ones and how many more
-            more = "andere" if lang == "nl" else "others"
-            options = options[:2] + (f"{len(options) - 2} {more}",)
-        out.append(f" {w('or', lang)} ".join(options))
-    return out, blocking
-
-
-def _requirements(node: RuleNode, lang: str) -> tuple[list[tuple[str, ...]], list[str]]:
-    """The requirements of ``node`` (each a tuple of alternatives, without repeats) and what stands in its way."""
-    wanted: dict[tuple[str, ...], None] = {}
-    blocking: dict[str, None] = {}
-    for check in node.failing:
-        if check.fact is not None:
-            text = f"{check.text} ({w('given', lang)}: {check.value_label})"
-            if check.needs:
-                wanted[(text,)] = None
-            else:
-                blocking[text] = None
-            continue
-        titles: list[str] = []
-        for child in check.because:
-            if child.role == "route":  # an intermediate conclusion: name what it rests on
-                sub_wanted, sub_blocking = _requirements(child, lang)
-                if check.needs:
-                    titles += [option for clause in sub_wanted for option in clause]
-                    blocking.update(dict.fromkeys(sub_blocking))
-                else:
-                    titles += [n.title for c in child.failing for n in c.because] or [child.title]
-            else:
-                titles.append(child.title)
-        if titles:
-            if check.needs:
-                wanted[tuple(dict.fromkeys(titles))] = None
-            else:
-                blocking.update(dict.fromkeys(titles))
-    return list(wanted), list(blocking)
-
-
 def why_not_lines(expl: Explanation) -> list[tuple[str, list[tuple[str, list[str], list[str]]]]]:
     """Per more favourable outcome, per rule that could give it: (title, what it needs, what stands in the way)."""
     out = []
     for wn in expl.why_not:
         routes = []
         for node in wn.rules:
-            wanted, blocking = _wanted_blocking(node, expl.lang)
-            routes.append((node.title, wanted, blocking))
+            routes.append((node.title, node.wanted, node.in_the_way))
         out.append((wn.outcome_label, routes))
     return out
 
