@@ -211,7 +211,7 @@ def test_the_interview_speaks_dutch_when_an_answer_is_wrong(tmp_path):
     out = tmp_path / "bestaand.yaml"
     out.write_text("# van de beleidsmedewerker\n", encoding="utf-8")
     answers = ["food", "foodvalley", "misschien", "ja", "Gezamenlijke inkoop van pleegzorg", "Beleidsadviseur",
-               "Inkoop van ondersteuning voor pleeggezinnen", "morgen", "2025-05-01", "zwemmen", "1"]
+               "Inkoop van ondersteuning voor pleeggezinnen", "morgen", "2025-05-01", "zwemmen", "inkop", "1"]
     result = CliRunner().invoke(main, ["new", "--date", DAY, "--output", str(out)], input="\n".join(answers) + "\n")
     assert result.exit_code == 5, result.output
     assert "Overschrijven? [j/N]" in result.output
@@ -219,7 +219,9 @@ def test_the_interview_speaks_dutch_when_an_answer_is_wrong(tmp_path):
     assert "Fout: onbekende regio; kies een van: foodvalley, midden-limburg" in result.output
     assert "Fout: Geen datum; gebruik JJJJ-MM-DD" in result.output
     assert "Fout: Ongeldig antwoord; kies een nummer" in result.output
+    assert "Datum van het voorstel (JJJJ-MM-DD) [2025-06-01]" in result.output  # not after the evaluation date
     assert "Error" not in result.output and "is not one of" not in result.output
+    assert "weet ik niet — bedoelde u 'inkoop'?" in result.output  # a typo gets a hint
     text = out.read_text(encoding="utf-8")  # 'ja': overwritten, with the answers given
     assert "Gezamenlijke inkoop van pleegzorg" in text and 'kind: "procurement"' in text
 

@@ -99,3 +99,15 @@ def test_a_misspelt_answer_is_proposed_as_the_expected_list_shows_it(tmp_path):
         assert dutch.returncode == 2 and "bedoelde u 'expertisefunctie'?" in dutch.stderr, dutch.stderr
         english = run_cli("validate", str(path), env={**os.environ, "REGIOTOETS_LANG": "en"})
         assert "did you mean 'expertise_function'?" in english.stderr, english.stderr
+
+
+def test_no_suggestion_turns_an_answer_around():
+    """'botst_niet' is no typo of 'botst', 'niet_ondersteunt' none of 'ondersteunt': a suggestion that drops the
+    'not' would reverse the answer, so there is none; a plain typo still gets one."""
+    from engine.reading.problems import closest_value
+
+    options = ["supports", "neutral", "conflicts", "unknown"]
+    for given in ("botst_niet", "niet_ondersteunt", "not_supports", "geen_botsing", "ondersteunt niet"):
+        assert closest_value(given, options) is None, given
+    assert closest_value("suports", options) == "supports"
+    assert closest_value("botts", options) == "conflicts"

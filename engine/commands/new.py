@@ -84,7 +84,14 @@ class AnswerType(click.ParamType):
         normal = _normalise(text)
         if normal in self.options:
             return normal
-        self.fail(f"{T[self.lang]['invalid']}: {', '.join(self.labels.values())}", param, ctx)
+        from engine.reading.problems import closest_value
+
+        hint = ""
+        close = closest_value(text, [str(v) for v in self.options]) if text else None
+        if close is not None and close in self.labels:
+            hint = (f" \u2014 bedoelde u '{self.labels[close]}'?" if self.lang == "nl"
+                    else f" \u2014 did you mean '{self.labels[close]}'?")
+        self.fail(f"{T[self.lang]['invalid']}: {', '.join(self.labels.values())}{hint}", param, ctx)
 
 
 EXIT_END_OF_INPUT = 5  # the input ended mid-interview: a clean stop, the answers so far are saved
@@ -362,7 +369,7 @@ def _start(session: _Session, output: str | None, resume: str | None, region: st
     session.choose_target(output, resume)
     if data.get("region") != ruleset.region:
         data["region"] = ruleset.region
-    _ask_meta(data, ruleset, lang, lambda: session.save(ruleset, data))
+    _ask_meta(data, ruleset, lang, lambda: session.save(ruleset, data), day)
     session.save(ruleset, data)
     return ruleset, data
 
@@ -486,15 +493,17 @@ def _load_resume(path: str) -> dict[str, Any]:
     return doc.data
 
 
-def _ask_meta(data: dict[str, Any], ruleset: Any, lang: str, save: Any) -> None:
-    """Title, submitter, topic, date, kind and partners, each saved as soon as it is given."""
+def _ask_meta(data: dict[str, Any], ruleset: Any, lang: str, save: Any, day: dt.date) -> None:
+    """Title, submitter, topic, date, kind and partners, each saved as soon as it is given. The proposal's date
+    defaults to today, or to the evaluation date when that lies before today (a proposal is not dated after the
+    day it is evaluated on)."""
     words = T[lang]
     for key in ("title", "submitter", "topic"):
         if not str(data.get(key) or "").strip():
             data[key] = ask(words[key], value_proc=_min_length(3 if key != "submitter" else 2, lang))
             save()
     if not data.get("date"):
-        data["date"] = ask(words["date"], default=dt.date.today().isoformat(), value_proc=_date(lang))
+        data["date"] = ask(words["date"], default=min(dt.date.today(), day).isoformat(), value_proc=_date(lang))
         save()
     if not data.get("kind") and "kind" in ruleset.facts:
         kind_type = AnswerType(ruleset.facts["kind"].domain, lang)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -58,9 +59,13 @@ def _dutch_answers(expected: str) -> str | None:
     return ", ".join(labels[:-1]) + " of " + labels[-1] if len(labels) > 1 else labels[0]
 
 
-def _closest_answer(given: str, options: list[str]) -> str | None:
-    """'Did you mean …?' for an answer: matched against the values and their Dutch and English labels, and
-    proposed in Dutch as the list of expected answers shows it ('expertisefunctie'), in English as its value."""
+_NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "non", "none", "never"})
+
+
+def closest_value(given: str, options: list[str]) -> str | None:
+    """The answer a misspelt one most likely meant, matched against the values and their Dutch and English
+    labels; None when nothing is close, or when the answer says 'not' and the match would drop it
+    ('botst_niet' is no typo of 'botst': proposing it would turn the answer around)."""
     from engine.common.i18n import VALUE_LABELS
 
     names: dict[str, str] = {}
@@ -70,9 +75,24 @@ def _closest_answer(given: str, options: list[str]) -> str | None:
     close = difflib.get_close_matches(given, list(names), n=1, cutoff=0.6)
     if not close:
         return None
-    value = names[close[0]]
-    dutch = "weet ik niet" if value == "unknown" else VALUE_LABELS.get(value, {}).get("nl", value)
-    return f"bedoelde u '{dutch}'? / did you mean '{value}'?"
+    words = set(re.split(r"[^a-z]+", given.lower())) - {""}
+    negated = words & _NEGATIONS
+    if negated and len(words) > 1 and not negated & set(re.split(r"[^a-z]+", close[0].lower())):
+        return None
+    return names[close[0]]
+
+
+def dutch_answer(value: str) -> str:
+    """How the list of expected answers shows a value in Dutch ('expertisefunctie', 'weet ik niet')."""
+    from engine.common.i18n import VALUE_LABELS
+
+    return "weet ik niet" if value == "unknown" else VALUE_LABELS.get(value, {}).get("nl", value)
+
+
+def _closest_answer(given: str, options: list[str]) -> str | None:
+    """'Did you mean …?' for an answer, in Dutch as the list of expected answers shows it, in English as its value."""
+    value = closest_value(given, options)
+    return None if value is None else f"bedoelde u '{dutch_answer(value)}'? / did you mean '{value}'?"
 
 
 _MESSAGES = {
