@@ -122,17 +122,16 @@ class RuleSetInfo(BaseModel):
     sha256: str
     files: dict[str, str]
     folder: Optional[str] = None  # only for a rule set that is not shipped with regiotoets
-    same_as_shipped: Optional[bool] = None  # its content equals the shipped rule set of the same id and version
+    same_as_shipped: Optional[bool] = None  # its folder equals the shipped rule set of the same id and version
+    shipped_version: Optional[str] = None  # otherwise: the version of a shipped rule set with the same id
 
     @model_serializer(mode="wrap")
     def _leave_out_shipped(self, handler: Any) -> dict[str, Any]:
         """The advice of a shipped rule set serialises as before (stable JSON): the origin only when it is not."""
         out = handler(self)
-        if out.get("folder") is None:
-            out.pop("folder", None)
-            out.pop("same_as_shipped", None)
-        elif out.get("same_as_shipped") is None:
-            out.pop("same_as_shipped", None)
+        for key in ("folder", "same_as_shipped", "shipped_version"):
+            if out.get(key) is None or out.get("folder") is None:
+                out.pop(key, None)
         return out
 
 
@@ -410,15 +409,36 @@ def _origin(ruleset: RuleSet) -> dict[str, Any]:
     from engine.rulebase.registry import provenance
 
     found = provenance(ruleset)
-    return {} if found is None else {"folder": found.folder, "same_as_shipped": found.same_as_shipped}
+    return {} if found is None else {"folder": found.folder, "same_as_shipped": found.same_as_shipped,
+                                     "shipped_version": found.shipped_version}
 
 
 def origin_warning(ruleset: RuleSetInfo, lang: str) -> str | None:
-    """Say so when the rule set is not one shipped with regiotoets: it may be somebody else's."""
+    """For the policy officer: where a rule set that is not shipped with regiotoets comes from, and what to check
+    (None for a shipped one). A copy equal to the shipped one is said plainly, not as a warning."""
     if ruleset.folder is None:
         return None
+    if ruleset.same_as_shipped is None and ruleset.shipped_version:
+        return t("origin_other_version", lang, folder=ruleset.folder, version=ruleset.version,
+                 shipped=ruleset.shipped_version)
     key = {None: "origin_foreign", True: "origin_same", False: "origin_differs"}[ruleset.same_as_shipped]
     return t(key, lang, folder=ruleset.folder, version=ruleset.version)
+
+
+def origin_for_board(ruleset: RuleSetInfo, lang: str) -> tuple[str, str] | None:
+    """For the board (report, overview): (short label, sentence) when the advice rests on a rule set that differs
+    from the shipped ones; no file paths and no instructions, which are for the policy officer."""
+    if ruleset.folder is None or ruleset.same_as_shipped is True:
+        return None
+    if ruleset.same_as_shipped is False:
+        key = "board_origin_changed"
+    elif ruleset.shipped_version:
+        key = "board_origin_version"
+    else:
+        key = "board_origin_foreign"
+    text = t(key, lang, name=ruleset.name, id=ruleset.id, version=ruleset.version, shipped=ruleset.shipped_version)
+    label = t("board_origin_changed_label" if key == "board_origin_changed" else "board_origin_foreign_label", lang)
+    return label, text
 
 
 def validity_warning(ruleset: RuleSet, day: dt.date, lang: str) -> str | None:

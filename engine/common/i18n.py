@@ -136,6 +136,34 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Note: this rule set comes from the folder {folder}; it has the same name and version ({version}) as "
               "the shipped rule set, but different content. Check what was changed before you use the advice.",
     },
+    "origin_other_version": {
+        "nl": "Let op: deze regelset komt uit de map {folder} en is niet met regiotoets meegeleverd: met regiotoets "
+              "is versie {shipped} meegeleverd, dit is versie {version}. Controleer wie deze versie heeft opgesteld "
+              "voordat u het advies gebruikt.",
+        "en": "Note: this rule set comes from the folder {folder} and was not shipped with regiotoets: version "
+              "{shipped} was shipped, this is version {version}. Check who wrote this version before you use the "
+              "advice.",
+    },
+    "board_origin_changed": {
+        "nl": "Dit advies is opgesteld met een gewijzigde versie van de regelset '{name}' (versie {version}): de "
+              "inhoud wijkt af van de regelset die met regiotoets is meegeleverd.",
+        "en": "This advice was drawn up with a modified copy of the rule set '{name}' (version {version}): its "
+              "content differs from the rule set shipped with regiotoets.",
+    },
+    "board_origin_version": {
+        "nl": "Dit advies is opgesteld met versie {version} van de regelset '{name}'; die versie is niet met "
+              "regiotoets meegeleverd (meegeleverd is versie {shipped}).",
+        "en": "This advice was drawn up with version {version} of the rule set '{name}'; that version was not "
+              "shipped with regiotoets (version {shipped} was).",
+    },
+    "board_origin_foreign": {
+        "nl": "Dit advies is opgesteld met een regelset die niet met regiotoets is meegeleverd: '{name}' ({id}, "
+              "versie {version}).",
+        "en": "This advice was drawn up with a rule set that was not shipped with regiotoets: '{name}' ({id}, "
+              "version {version}).",
+    },
+    "board_origin_changed_label": {"nl": "gewijzigde regelset", "en": "modified rule set"},
+    "board_origin_foreign_label": {"nl": "niet meegeleverde regelset", "en": "rule set not shipped"},
     "validity_after": {
         "nl": "Let op: de regelset '{name}' (versie {version}) is geldig tot en met {until}; de toetsdatum {day} valt daarbuiten. "
               "Het advies volgt de laatst geldende visie; controleer of er een nieuwe visie is vastgesteld.",

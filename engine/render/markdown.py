@@ -30,9 +30,12 @@ def render_markdown(advice: Advice) -> str:
                                  f"{t('until', lang)} {rs.valid_until or '…'})"),
             (t("evaluated_on", lang), str(advice.evaluation_date))]
     out += ["| | |", "|---|---|"] + [f"| {k} | {_escape(v)} |" for k, v in meta] + [""]
-    for warning in (advice.validity_warning, origin_warning(advice.ruleset, lang)):
+    origin = origin_warning(advice.ruleset, lang)
+    for warning in (advice.validity_warning, origin if advice.ruleset.same_as_shipped is not True else None):
         if warning:
             out += [f"> **{_escape(warning)}**", ""]
+    if origin and advice.ruleset.same_as_shipped is True:  # a copy of the shipped rule set: said, not a warning
+        out += [_escape(origin), ""]
     out += [f"## {t('outcome', lang)}: {advice.outcome_label}", "", _escape(advice.summary), ""]
     for key, uses, cite in [("conditions", advice.conditions, True), ("reasons", advice.reasons, True), ("considered", advice.considered, True),
                             ("caveats", advice.caveats, True), ("next_steps", advice.next_steps, False)]:

@@ -54,10 +54,14 @@ def render_text(advice: Advice, *, style=lambda s, **kw: s) -> str:
         out.append(f"{t('partner_organisations', lang)}: {organisations(p.partner_organisations, lang)}")
     if p.administrative_burden is not None:
         out.append(f"{t('administrative_burden', lang)}: {value_label(p.administrative_burden, lang)}")
-    for warning in (advice.validity_warning, origin_warning(advice.ruleset, lang)):
+    origin = origin_warning(advice.ruleset, lang)
+    for warning in (advice.validity_warning, origin if advice.ruleset.same_as_shipped is not True else None):
         if warning:
             out.append("")
             out.append(styled(_wrap(warning, "  ", "! "), fg="yellow", bold=True))
+    if origin and advice.ruleset.same_as_shipped is True:  # a copy of the shipped rule set: said, not a warning
+        out.append("")
+        out.append(_wrap(origin, "  ", ""))
     out.append("")
     colour = {"participate": "green", "participate_provided": "green", "decline": "red",
               "insufficient_information": "yellow", "handle_at_lower_scale": "cyan"}[advice.outcome]

@@ -60,7 +60,7 @@ class OverviewRow:
     region: str = ""
     ruleset: str = ""  # the rule set's id and version
     validity_warning: Optional[str] = None
-    origin_warning: Optional[str] = None  # a rule set that is not shipped with regiotoets (and not equal to one)
+    origin_warning: Optional[str] = None  # 'gewijzigde regelset' / 'niet meegeleverde regelset', else None
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,10 @@ def overview_row(advice) -> OverviewRow:
         warning = validity_text(advice)
     deciding = advice.deciding
     rs = advice.ruleset
-    origin = None
-    if rs.folder is not None and rs.same_as_shipped is not True:  # somebody else's rule set shows in the overview
-        from engine.advising.advice import origin_warning
+    from engine.advising.advice import origin_for_board
 
-        origin = origin_warning(rs, advice.lang)
+    board = origin_for_board(rs, advice.lang)  # a rule set that differs from the shipped ones, in a few words
+    origin = board[0] if board else None
     return OverviewRow(title=advice.proposal.title, file=advice.proposal.file, outcome=advice.outcome,
                        outcome_label=advice.outcome_label, main_reason=deciding.title if deciding else "",
                        rule=deciding.rule if deciding else "", region=rs.name,

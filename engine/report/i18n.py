@@ -90,7 +90,6 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
                      "en": "With this decision the board follows the advice that results from the assessment against the regional vision."},
     # caveats
     "cav_validity": {"nl": "Regiovisie buiten haar geldigheid.", "en": "Regional vision outside its validity."},
-    "cav_origin": {"nl": "Regelset niet meegeleverd.", "en": "Rule set not shipped."},
     "cav_conditions": {"nl": "Deelname hangt af van {n} voorwaarden.", "en": "Participation depends on {n} conditions."},
     "cav_conditions_one": {"nl": "Deelname hangt af van een voorwaarde.", "en": "Participation depends on a condition."},
     "cav_conditions_text": {"nl": "Zolang hieraan niet is voldaan, is deelname niet verantwoord: {items}. Wordt een voorwaarde niet vervuld, dan moet het bestuur opnieuw besluiten.",

@@ -15,7 +15,7 @@ from typing import Any, Optional
 from pydantic import BaseModel
 
 from engine.rulebase import conditions as C
-from engine.advising.advice import Advice, RuleUse, origin_warning, supporting_rules
+from engine.advising.advice import Advice, RuleUse, origin_for_board, supporting_rules
 from engine.reading.facts import question_for
 from engine.common.i18n import euro, long_date, number, organisations, value_label
 from engine.reading.proposal import UNKNOWN
@@ -132,7 +132,7 @@ class Report:
     sources: list[str] = field(default_factory=list)
     footer: str = ""
     validity: Optional[str] = None  # the validity warning with written-out dates
-    origin: Optional[str] = None  # where a rule set that is not shipped with regiotoets comes from
+    origin: Optional[str] = None  # the board's note on a rule set that differs from the shipped ones
     logo: Optional[tuple[str, bytes]] = None  # (media type, bytes) for the HTML report's house style
     stylesheet: Optional[str] = None
 
@@ -371,10 +371,10 @@ def caveats(advice: Advice, proposal: BaseModel, principle_rows: list[PrincipleR
     if warning:
         text = warning.split(": ", 1)[-1]  # without its own "Let op:"
         out.append(CaveatItem(rt("cav_validity", lang), text[:1].upper() + text[1:]))
-    origin = origin_warning(advice.ruleset, lang)
-    if origin and advice.ruleset.same_as_shipped is not True:  # somebody else's rule set: the board must know
-        text = origin.split(": ", 1)[-1]  # without its own "Let op:"
-        out.append(CaveatItem(rt("cav_origin", lang), text[:1].upper() + text[1:]))
+    origin = origin_for_board(advice.ruleset, lang)
+    if origin:  # a rule set that differs from the shipped ones: the board must know
+        label, text = origin
+        out.append(CaveatItem(label[:1].upper() + label[1:] + ".", text))
     deviating = [r for r in principle_rows if r.status == "deviating"]
     deviating_rules = {r.rule for r in deviating}
     others = [c for c in advice.conditions if c.rule not in deviating_rules]
@@ -494,7 +494,7 @@ def build_report(advice: Advice, ruleset: RuleSet, proposal: BaseModel) -> Repor
         principles_summary=summary, facts_used=facts_used(advice, ruleset), file_hashes=files,
         sections=sections, occasion=occasion(advice, proposal), caveats=caveats(advice, proposal, principle_rows),
         communication=communication(advice, ruleset), sources=list(getattr(proposal, "sources", []) or []),
-        validity=validity_text(advice), origin=origin_warning(advice.ruleset, lang),
+        validity=validity_text(advice), origin=(origin_for_board(advice.ruleset, lang) or (None, None))[1],
         footer=rt("footer", lang, version=a.engine_version, day=long_date(a.evaluation_date, lang),
                   ruleset=a.ruleset.id, rs_version=a.ruleset.version),
     )

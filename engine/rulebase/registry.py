@@ -180,35 +180,54 @@ def _choose(region: str | None, day: dt.date, root: Path | None, origin: str) ->
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a rule set outside the shipped ones comes from, and whether it matches the shipped one of its name.
+    """Where a rule set outside the shipped ones comes from, and how it compares with the shipped one of its name.
 
-    A rule set named by ``--rules`` or ``$REGIOTOETS_RULES`` may be somebody else's: its advice must say so,
-    and say whether its content equals the shipped rule set with the same id and version (``None``: there is
-    no such shipped rule set).
+    A rule set named by ``--rules`` or ``$REGIOTOETS_RULES`` may be somebody else's: its advice must say so.
+    ``same_as_shipped``: every file of its folder (rules, invariants, source) equals the shipped rule set with the
+    same id and version (``None``: there is no such shipped rule set); ``shipped_version``: when there is none,
+    the version of a shipped rule set with the same id, if any.
     """
 
     folder: str
     same_as_shipped: bool | None
+    shipped_version: str | None = None
 
 
 def provenance(ruleset: RuleSet) -> Provenance | None:
     """``None`` for a rule set shipped with the package; otherwise its folder and how it compares."""
-    return _provenance(Path(ruleset.folder), ruleset.meta.id, ruleset.meta.version, ruleset.content_hash)
+    return _provenance(Path(ruleset.folder), ruleset.meta.id, ruleset.meta.version)
 
 
 @lru_cache(maxsize=32)
-def _provenance(folder: Path, ruleset_id: str, version: str, content_hash: str) -> Provenance | None:
+def _provenance(folder: Path, ruleset_id: str, version: str) -> Provenance | None:
     shipped_root = _PACKAGE_RULES.resolve()
     where = folder.resolve()
     if where == shipped_root or shipped_root in where.parents:
         return None
     same: bool | None = None
+    other_version: str | None = None
     if shipped_root.is_dir():
         for found in _scan(shipped_root):
-            if found.meta is not None and found.meta.id == ruleset_id and found.meta.version == version:
-                try:
-                    same = _load(found.folder).content_hash == content_hash
-                except (InputError, OSError):
-                    same = False
+            if found.meta is None or found.meta.id != ruleset_id:
+                continue
+            if found.meta.version == version:
+                same = _folder_digest(found.folder) == _folder_digest(where)
                 break
-    return Provenance(str(where), same)
+            other_version = other_version or found.meta.version
+    return Provenance(str(where), same, None if same is not None else other_version)
+
+
+def _folder_digest(folder: Path) -> str | None:
+    """One hash over every file in a rule set folder, sub-folders (the source) included; None when unreadable."""
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        for path in sorted(p for p in Path(folder).rglob("*") if not any(part.startswith(".") for part in
+                                                                         p.relative_to(folder).parts)):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return None
+    return h.hexdigest()
