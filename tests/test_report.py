@@ -306,3 +306,23 @@ def test_every_scenario_renders_in_every_format(path):
         assert headings_in_order(outline(render(report, "html").decode()).headings, headings_for(report, headings))
         assert render(report, "markdown").decode().count("\n## ") == len(report.sections)
         assert report.advice.outcome_label in docx_text(render(report, "docx"))
+
+
+def test_the_report_shows_what_each_answer_to_a_deciding_question_leads_to(tmp_path):
+    """The reason FV-UIT-04 points the board to Ontbrekende informatie: there, per deciding question, the outcome
+    each answer gives, in every format."""
+    from conftest import run_cli
+
+    scenario = str(ROOT / "scenarios" / "foodvalley" / "kennisnetwerk-onvolledig.yaml")
+    expected = "Per antwoord: ja → Meedoen; nee → Onvoldoende informatie"
+    for name in ("r.md", "r.html", "r.docx"):
+        out = tmp_path / name
+        result = run_cli("report", scenario, "--date", "2025-06-01", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        if name.endswith(".docx"):
+            from docx import Document
+
+            text = "\n".join(c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells)
+        else:
+            text = out.read_text(encoding="utf-8")
+        assert expected in text, name

@@ -24,7 +24,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from engine.advising.advice import RuleUse
 from engine.report.html import OUTCOME_COLOURS
-from engine.report.model import Report, lead
+from engine.report.model import Report, answers_text, lead
 
 ACCENT = RGBColor(0x15, 0x42, 0x73)
 MUTED = RGBColor(0x5A, 0x63, 0x70)
@@ -390,6 +390,8 @@ def _missing_and_communication(document, report: Report, w: Writer) -> None:
         rows = [[m.question, t("missing_blocking") if m.blocking else t("missing_open")] for m in a.missing]
         table = w.table([t("col_question"), t("col_weight")], rows, widths=[130, 40])
         for row, m in zip(table.rows[1:], a.missing):
+            if m.answers:
+                _run(row.cells[0].add_paragraph(), answers_text(m, report.lang))
             _run(row.cells[0].add_paragraph(), m.fact, size=7.5, colour=MUTED, mono=True)
     else:
         w.note(t("missing_none"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from engine.report.flow import layout
-from engine.report.model import Report, lead
+from engine.report.model import Report, answers_text, lead
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -61,4 +61,5 @@ def logo_uri(report: Report) -> str | None:
 def render_html(report: Report) -> str:
     template = environment().get_template("report.html.j2")
     return template.render(r=report, t=report.t, flow=layout(report), colours=OUTCOME_COLOURS, lead=lead,
+                           answers_text=lambda m: answers_text(m, report.lang),
                            outcome_caption=report.t("advice_outcome").upper(), dict=dict, logo_uri=logo_uri(report))

@@ -206,6 +206,7 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "missing_blocking": {"nl": "bepaalt de uitkomst", "en": "decides the outcome"},
     "missing_open": {"nl": "nog vast te stellen", "en": "still to be established"},
     "col_question": {"nl": "Vraag", "en": "Question"},
+    "missing_answers": {"nl": "Per antwoord", "en": "Per answer"},
     "col_fact": {"nl": "Feit", "en": "Fact"},
     "col_weight": {"nl": "Gewicht", "en": "Weight"},
     # next steps

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from engine.advising.advice import RuleUse
 from engine.common.escape import md_inline as md  # literal text on one line: tables stay intact
-from engine.report.model import Report, lead
+from engine.report.model import Report, answers_text, lead
 
 
 def _table(head: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
@@ -142,8 +142,8 @@ def _missing_and_communication(report: Report) -> list[str]:
     out += [_heading(report, "ontbrekende-informatie"), ""]
     if a.missing:
         out += [md(t("missing_intro")), ""]
-        rows = [[f"{md(m.question)} `{m.fact}`", md(t("missing_blocking") if m.blocking else t("missing_open"))]
-                for m in a.missing]
+        rows = [[f"{md(m.question)} `{m.fact}`" + (f" \u2014 {md(answers_text(m, report.lang))}" if m.answers else ""),
+                 md(t("missing_blocking") if m.blocking else t("missing_open"))] for m in a.missing]
         out += _table([md(t("col_question")), md(t("col_weight"))], rows)
     else:
         out += [f"*{md(t('missing_none'))}*", ""]

@@ -434,6 +434,13 @@ def communication(advice: Advice, ruleset: RuleSet) -> list[str]:
     return out
 
 
+def answers_text(missing: Any, lang: str) -> str:
+    """The outcome each answer to a deciding question leads to ("Per antwoord: ja → Meedoen; nee → …"), or ""."""
+    if not missing.answers:
+        return ""
+    return rt("missing_answers", lang) + ": " + "; ".join(f"{a.label} \u2192 {a.outcome_label}" for a in missing.answers)
+
+
 def validity_text(advice: Advice) -> Optional[str]:
     """The advice's validity warning with the dates written out ("31 december 2025"), as a board reads them."""
     from engine.common.i18n import t as advice_text
