@@ -187,8 +187,6 @@ def deterministic(renderings: list[bytes | str]) -> bool:
 
 # Kinds checked by varying one fact over its values, everything else fixed.
 VARIATION_KINDS = ("monotone", "unknown_not_rewarded", "unknown_not_penalised", "no_effect", "unknown_decisive")
-# Kinds that need a favourability order of the varied fact; the others apply to every fact with an unknown.
-ORDERED_KINDS = ("monotone", "unknown_not_rewarded", "unknown_not_penalised", "no_effect")
 
 KINDS = {
     "one_outcome": one_outcome,
