@@ -465,3 +465,17 @@ def test_amount_and_effect_agree_or_the_proposal_is_refused(effect, amount):
     except ValidationError:
         accepted = False
     assert accepted == agrees
+
+
+def test_counts_in_running_text_are_written_in_words():
+    """'Deelname hangt af van twee voorwaarden', 'Op één vraag ...', 'Twaalf voorstellen ...': numbers up to twenty
+    in words as a municipal text writes them, the singular where there is one."""
+    from engine.report.i18n import number_words, rt
+
+    assert rt("cav_conditions", "nl", n=2) == "Deelname hangt af van twee voorwaarden."
+    assert rt("cav_conditions", "nl", n=1) == "Deelname hangt af van één voorwaarde."
+    assert rt("cav_missing_blocking", "nl", n=7, blocking=2).startswith("Op zeven vragen is nog geen antwoord; van twee")
+    assert rt("cav_missing_open", "nl", n=1).startswith("Op één vraag is nog geen antwoord; die verandert")
+    assert rt("ov_intro", "nl", n=12, day="1 juni 2026") == "Twaalf voorstellen getoetst op 1 juni 2026."
+    assert rt("ov_intro", "en", n=1, day="1 June 2026") == "One proposal evaluated on 1 June 2026."
+    assert number_words(1250, "nl") == "1.250" and number_words(20, "nl") == "twintig"

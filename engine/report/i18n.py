@@ -90,12 +90,15 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
                      "en": "With this decision the board follows the advice that results from the assessment against the regional vision."},
     # caveats
     "cav_validity": {"nl": "Regiovisie buiten haar geldigheid.", "en": "Regional vision outside its validity."},
-    "cav_conditions": {"nl": "Deelname hangt af van {n} voorwaarden.", "en": "Participation depends on {n} conditions."},
+    "cav_conditions": {"nl": "Deelname hangt af van {n_words} voorwaarden.", "en": "Participation depends on {n_words} conditions."},
+    "cav_conditions_one": {"nl": "Deelname hangt af van één voorwaarde.", "en": "Participation depends on one condition."},
     "cav_conditions_one": {"nl": "Deelname hangt af van een voorwaarde.", "en": "Participation depends on a condition."},
     "cav_conditions_text": {"nl": "Zolang hieraan niet is voldaan, is deelname niet verantwoord: {items}. Wordt een voorwaarde niet vervuld, dan moet het bestuur opnieuw besluiten.",
                             "en": "Until these are met, participation is not justified: {items}. If a condition is not met, the board has to decide again."},
-    "cav_deviations": {"nl": "De inkoop wijkt op {n} punten af van de inkoopprincipes.",
-                       "en": "The procurement deviates from the procurement principles on {n} points."},
+    "cav_deviations": {"nl": "De inkoop wijkt op {n_words} punten af van de inkoopprincipes.",
+                       "en": "The procurement deviates from the procurement principles on {n_words} points."},
+    "cav_deviations_one": {"nl": "De inkoop wijkt op één punt af van de inkoopprincipes.",
+                           "en": "The procurement deviates from the procurement principles on one point."},
     "cav_deviations_one": {"nl": "De inkoop wijkt op een punt af van de inkoopprincipes.",
                            "en": "The procurement deviates from the procurement principles on one point."},
     "cav_deviations_text": {"nl": "Het gaat om: {items}. Elke afwijking moet gemotiveerd of hersteld worden; zie Inkoopprincipes.",
@@ -110,10 +113,14 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
                        "en": "The proposal states a financial disadvantage for the municipalities; the board must weigh it and find funding"},
     "cav_amount": {"nl": "naar schatting {amount} per jaar", "en": "an estimated {amount} a year"},
     "cav_missing": {"nl": "Nog niet alles is vastgesteld.", "en": "Not everything has been established."},
-    "cav_missing_blocking": {"nl": "Op {n} vragen is nog geen antwoord; van {blocking} daarvan hangt de uitkomst af. Zie Ontbrekende informatie.",
-                             "en": "{n} questions are still unanswered; the outcome depends on {blocking} of them. See Missing information."},
-    "cav_missing_open": {"nl": "Op {n} vragen is nog geen antwoord; zij veranderen de uitkomst niet, maar moeten vóór de uitvoering zijn beantwoord. Zie Ontbrekende informatie.",
-                         "en": "{n} questions are still unanswered; they do not change the outcome but must be answered before execution. See Missing information."},
+    "cav_missing_blocking": {"nl": "Op {n_words} vragen is nog geen antwoord; van {blocking_words} daarvan hangt de uitkomst af. Zie Ontbrekende informatie.",
+                             "en": "{n_Words} questions are still unanswered; the outcome depends on {blocking_words} of them. See Missing information."},
+    "cav_missing_blocking_one": {"nl": "Op één vraag is nog geen antwoord, en daarvan hangt de uitkomst af. Zie Ontbrekende informatie.",
+                                 "en": "One question is still unanswered, and the outcome depends on it. See Missing information."},
+    "cav_missing_open": {"nl": "Op {n_words} vragen is nog geen antwoord; zij veranderen de uitkomst niet, maar moeten vóór de uitvoering zijn beantwoord. Zie Ontbrekende informatie.",
+                         "en": "{n_Words} questions are still unanswered; they do not change the outcome but must be answered before execution. See Missing information."},
+    "cav_missing_open_one": {"nl": "Op één vraag is nog geen antwoord; die verandert de uitkomst niet, maar moet vóór de uitvoering zijn beantwoord. Zie Ontbrekende informatie.",
+                             "en": "One question is still unanswered; it does not change the outcome but must be answered before execution. See Missing information."},
     "cav_not_assessed": {"nl": "Nog niet alle inkoopprincipes zijn te beoordelen ({n}).", "en": "Not all procurement principles can be assessed yet ({n})."},
     "cav_not_assessed_text": {"nl": "Het voorstel geeft nog niet de gegevens om deze uitgangspunten te toetsen; zie Inkoopprincipes.",
                               "en": "The proposal does not yet give the information to assess these principles; see Procurement principles."},
@@ -228,26 +235,49 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
     "app_rules_applied": {"nl": "Toegepaste regels", "en": "Rules applied"},
     # overview of several reports
     "ov_title": {"nl": "Overzicht van de adviezen", "en": "Overview of the advice"},
-    "ov_intro": {"nl": "{n} voorstellen getoetst op {day}.", "en": "{n} proposals evaluated on {day}."},
+    "ov_intro": {"nl": "{n_Words} voorstellen getoetst op {day}.", "en": "{n_Words} proposals evaluated on {day}."},
+    "ov_intro_one": {"nl": "Eén voorstel getoetst op {day}.", "en": "One proposal evaluated on {day}."},
     "ov_col_proposal": {"nl": "Voorstel", "en": "Proposal"},
     "ov_col_outcome": {"nl": "Uitkomst", "en": "Outcome"},
     "ov_col_reason": {"nl": "Bepalende regel", "en": "Deciding rule"},
     "ov_col_region": {"nl": "Regio en regelset", "en": "Region and rule set"},
     "ov_ruleset": {"nl": "versie {version}", "en": "version {version}"},
     "ov_counts": {"nl": "Aantal per uitkomst", "en": "Count per outcome"},
-    "ov_expired": {"nl": "Let op: {n} advies/adviezen zijn gegeven met een regelset buiten haar geldigheid; zie de kolom Regio en regelset.",
-                   "en": "Note: {n} advice(s) were given with a rule set outside its validity; see the column Region and rule set."},
+    "ov_expired": {"nl": "Let op: {n_words} adviezen zijn gegeven met een regelset buiten haar geldigheid; zie de kolom Regio en regelset.",
+                   "en": "Note: {n_words} advices were given with a rule set outside its validity; see the column Region and rule set."},
+    "ov_expired_one": {"nl": "Let op: één advies is gegeven met een regelset buiten haar geldigheid; zie de kolom Regio en regelset.",
+                       "en": "Note: one advice was given with a rule set outside its validity; see the column Region and rule set."},
     "ov_col_report": {"nl": "Rapport", "en": "Report"},
     "ov_open": {"nl": "openen", "en": "open"},
     "ov_failed": {"nl": "Niet getoetst door een fout in het bestand ({n}):", "en": "Not evaluated because of an error in the file ({n}):"},
 }
 
 
+_NUMBER_WORDS = {
+    "nl": ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
+           "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien", "twintig"),
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"),
+}
+
+
+def number_words(n: int, lang: str) -> str:
+    """A count as running text writes it: in words up to twenty ('twee voorwaarden'), then in digits (1.250)."""
+    if 0 <= n < len(_NUMBER_WORDS[lang]):
+        return _NUMBER_WORDS[lang][n]
+    return f"{n:,}".replace(",", ".") if lang == "nl" else f"{n:,}"
+
+
 def rt(key: str, lang: str, **kwargs: Any) -> str:
-    """A report label in ``lang``, with ``{placeholders}`` filled; ``n=1`` takes the ``_one`` form when there is one."""
+    """A report label in ``lang``, with ``{placeholders}`` filled; ``n=1`` takes the ``_one`` form when there is one,
+    and every count ``x`` is also offered in words as ``{x_words}``."""
     if kwargs.get("n") == 1 and f"{key}_one" in REPORT_TEXT:
         key = f"{key}_one"
     text = REPORT_TEXT[key][lang]
+    for name, value in list(kwargs.items()):
+        if isinstance(value, int) and not isinstance(value, bool):
+            words = kwargs[f"{name}_words"] = number_words(value, lang)
+            kwargs[f"{name}_Words"] = words[:1].upper() + words[1:]  # at the start of a sentence
     return text.format(**kwargs) if kwargs else text
 
 
