@@ -263,7 +263,7 @@ def test_an_invariant_quote_not_in_the_source_names_the_closest_passage(tmp_path
     text = inv.read_text(encoding="utf-8")
     quote = "Als dit zo is dan zal de Jeugdhulpregio FoodValley meedoen in de samenwerking."
     assert quote in text
-    inv.write_text(text.replace(quote, "Als dit zo is dan doet de Jeugdhulpregio FoodValley mee in de samenwerking."),
+    inv.write_text(text.replace(quote, "Als dit zo is dan doet de Jeugdhulpregio FoodValley mee in de samenwerking.", 1),
                    encoding="utf-8")
     ruleset = load_ruleset(folder)
     problems = citation_problems(load_invariants(ruleset), ruleset)
