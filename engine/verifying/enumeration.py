@@ -228,31 +228,66 @@ class Enumerator:
 
     One enumerator (its interned conditions and its memo) serves every system built from one rule set:
     the main run, each varied fact and each satisfiability question share what they have in common.
+    Inside, a label is one bit and a signature the or of its labels' bits: the products of independent parts
+    or and hash integers, not sets of label tuples. :meth:`run` gives the signatures as sets of labels.
     """
 
     def __init__(self, classes: dict[str, list[tuple[Any, ...]]], sizes: dict[str, int]):
         self.classes = classes
         self.sizes = sizes
         self.nodes = Nodes()
-        self.memo: dict[frozenset, dict[frozenset, Reached]] = {}
+        self.bits: dict[Label, int] = {}  # label -> its bit (a power of two)
+        self.labels: list[Label | None] = []  # bit position -> label (None: a position reserved for copies)
+        self.memo: dict[frozenset, dict[int, Reached]] = {}
         self.groups: dict[frozenset, list[tuple]] = {}  # a system's independent parts, for the unremembered products
+
+    def bit(self, label: Label) -> int:
+        """The bit of a label (a new label gets the next free position)."""
+        b = self.bits.get(label)
+        if b is None:
+            b = self.bits[label] = 1 << len(self.labels)
+            self.labels.append(label)
+        return b
+
+    def reserve(self, n: int) -> int:
+        """The first of ``n`` fresh bit positions that no label gets: for copies of labels laid out by the caller."""
+        start = len(self.labels)
+        self.labels.extend([None] * n)
+        return start
+
+    def intern(self, system: System) -> tuple[tuple[int, int], ...]:
+        """A system as (bit of its label, id of its condition) pairs."""
+        of = self.nodes.of
+        return tuple((self.bit(label), of(c)) for label, c in system)
+
+    def labels_of(self, mask: int) -> frozenset:
+        """The labels whose bits are set in ``mask``."""
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(self.labels[low.bit_length() - 1])
+            mask ^= low
+        return frozenset(out)
 
     def run(self, system: System, scope: Iterable[str]) -> dict[frozenset, Reached]:
         """Signatures over ``scope`` (facts not in the system count with their full domain)."""
-        return self.run_interned(tuple((label, self.nodes.of(c)) for label, c in system), scope)
+        return {self.labels_of(m): r for m, r in self.run_interned(self.intern(system), scope).items()}
 
-    def run_interned(self, system: tuple[tuple[Label, int], ...], scope: Iterable[str]) -> dict[frozenset, Reached]:
-        """:meth:`run` for a system whose conditions are ids of :attr:`nodes`."""
+    def run_interned(self, system: tuple[tuple[int, int], ...], scope: Iterable[str]) -> dict[int, Reached]:
+        """:meth:`run` for an interned system (:meth:`intern`), signatures as masks."""
         paths = self.nodes.paths
         result = self._reach(system)
         free = set(scope) - set().union(*(paths[n] for _, n in system)) if system else set(scope)
         factor = math.prod(self.sizes[p] for p in free)
         return {s: Reached(r.witness, r.count * factor, r.known) for s, r in result.items()}
 
-    def _reach(self, system: tuple[tuple[Label, int], ...]) -> dict[frozenset, Reached]:
+    def _reach(self, system: tuple[tuple[int, int], ...]) -> dict[int, Reached]:
         true, false, paths = self.nodes.TRUE, self.nodes.FALSE, self.nodes.paths
-        forced = frozenset(l for l, n in system if n == true)
-        rest = tuple((l, n) for l, n in system if n != true and n != false and l not in forced)
+        forced = 0
+        for b, n in system:
+            if n == true:
+                forced |= b
+        rest = tuple((b, n) for b, n in system if n != true and n != false and not b & forced)
         # Facts read only by entries whose label is already forced no longer matter: count them in full.
         dropped = set().union(*(paths[n] for _, n in system)) - set().union(*(paths[n] for _, n in rest))
         factor = math.prod(self.sizes[p] for p in dropped)
@@ -272,17 +307,17 @@ class Enumerator:
             self.memo[key] = res
         if not forced and factor == 1:
             return res
-        out: dict[frozenset, Reached] = {}
+        out: dict[int, Reached] = {}
         for s, r in res.items():
             _add(out, s | forced, r.witness, r.count * factor, r.known)
         return out
 
-    def _product(self, groups: list[tuple], forced: frozenset, factor: int) -> dict[frozenset, Reached]:
+    def _product(self, groups: list[tuple], forced: int, factor: int) -> dict[int, Reached]:
         """The signatures of independent parts combined (every combination), with ``forced`` labels added."""
-        acc: dict[frozenset, Reached] = {forced: Reached({}, factor, 0)}
+        acc: dict[int, Reached] = {forced: Reached({}, factor, 0)}
         for group in groups:
             sub = self._reach(group)
-            nxt: dict[frozenset, Reached] = {}
+            nxt: dict[int, Reached] = {}
             get = nxt.get
             for s1, r1 in acc.items():
                 w1, c1, k1 = r1.witness, r1.count, r1.known
@@ -298,17 +333,17 @@ class Enumerator:
             acc = nxt
         return acc
 
-    def _branch(self, rest: tuple[tuple[Label, int], ...]) -> dict[frozenset, Reached]:
+    def _branch(self, rest: tuple[tuple[int, int], ...]) -> dict[int, Reached]:
         """Signatures of one connected part: branch on its most used fact, one branch per value class."""
         nodes = self.nodes
         usage = Counter(p for _, n in rest for p in nodes.paths[n])
         path = max(usage, key=lambda p: (usage[p], p))
         before = set(usage)
-        out: dict[frozenset, Reached] = {}
+        out: dict[int, Reached] = {}
         for cls in self.classes[path]:
             value = representative(cls)
             known = 0 if value in (UNKNOWN, None) else 1
-            sub_system = tuple((l, nodes.substitute(n, path, value)) for l, n in rest)
+            sub_system = tuple((b, nodes.substitute(n, path, value)) for b, n in rest)
             after = set().union(*(nodes.paths[n] for _, n in sub_system))
             factor = len(cls) * math.prod(self.sizes[p] for p in before - after - {path})
             for s, r in self._reach(sub_system).items():
@@ -320,7 +355,7 @@ def _known(witness: dict[str, Any]) -> int:
     return sum(1 for v in witness.values() if v not in (UNKNOWN, None))
 
 
-def _add(out: dict[frozenset, Reached], sig: frozenset, witness: dict[str, Any], count: int, known: int) -> None:
+def _add(out: dict[int, Reached], sig: int, witness: dict[str, Any], count: int, known: int) -> None:
     old = out.get(sig)
     if old is None:
         out[sig] = Reached(witness, count, known)
@@ -331,7 +366,7 @@ def _add(out: dict[frozenset, Reached], sig: frozenset, witness: dict[str, Any],
         old.count += count
 
 
-def _components(system: tuple[tuple[Label, int], ...], node_paths: list[frozenset[str]]) -> list[tuple]:
+def _components(system: tuple[tuple[int, int], ...], node_paths: list[frozenset[str]]) -> list[tuple]:
     """The entries of a system grouped into independent parts (no fact shared between parts).
 
     Parts come in the order of their first entry, entries in system order (the order decides which of
@@ -448,9 +483,10 @@ def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
 
 
 def satisfying(cond: C.Condition, analysis: Analysis) -> dict[str, Any] | None:
-    label = ("sat",)
-    reached = analysis.enum.run(((label, cond),), paths_of(cond))
+    enum = analysis.enum
+    bit = enum.bit(("sat",))
+    reached = enum.run_interned(((bit, enum.nodes.of(cond)),), paths_of(cond))
     for sig, r in reached.items():
-        if label in sig:
+        if sig & bit:
             return r.witness
     return None
