@@ -211,38 +211,63 @@ def _judge_combinations(ruleset: RuleSet, invariants: InvariantSet, analysis: An
     specs = ruleset.facts
     class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
     covered_by = invariants.covering_facts(path)
+    # Other judgements may cover an unknown of this fact. The near and far side read no fact in common, so a
+    # combination is covered when either side's witness is: asked once per witness, not once per combination.
+    covers: dict[int, bool] = {}
     problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
+    get = outcome_by_mask.get
     judged = 0
     for parts, (rf, rn) in combos.items():
-        per_class = []
-        for i, part in enumerate(parts):
-            got = outcome_by_mask.get(part, _UNSEEN)
-            if got is _UNSEEN:
-                witness = {**rf.witness, **rn.witness, path: values[i]}
-                got = outcome_by_mask[part] = judge.outcome(analysis.full_facts(specs, witness))
-            if got is None:
-                break  # already reported as a one-outcome violation
-            per_class.append(got)
-        else:
-            judged += 1
-            witness = None
-            # other judgements may cover an unknown of this fact
-            covered = any(rn.witness.get(p, rf.witness.get(p)) not in (UNKNOWN, None) for p in covered_by)
-            vector = (tuple(per_class), covered)
-            problems = problems_of.get(vector)
-            if problems is None:
-                witness = {**rf.witness, **rn.witness}
-                outcomes = {v: per_class[c] for v, c in class_of if c is not None}
-                problems = problems_of[vector] = invariants.variation_problems(path, outcomes, witness)
+        per_class = tuple(map(get, parts))
+        if None in per_class:  # a class not evaluated yet, or one without a single outcome
+            per_class = _outcomes_of(ruleset, analysis, judge, path, values, parts, rf, rn, outcome_by_mask)
+            if per_class is None:
+                continue  # already reported as a one-outcome violation
+        judged += 1
+        covered = covers.get(id(rn))
+        if covered is None:
+            covered = covers[id(rn)] = _covers(rn.witness, covered_by)
+        if not covered:
+            covered = covers.get(id(rf))
+            if covered is None:
+                covered = covers[id(rf)] = _covers(rf.witness, covered_by)
+        vector = (per_class, covered)
+        problems = problems_of.get(vector)
+        if problems is None:
+            witness = {**rf.witness, **rn.witness}
+            outcomes = {v: per_class[c] for v, c in class_of if c is not None}
+            problems = invariants.variation_problems(path, outcomes, witness)
             for inv_id, a, b in problems:
                 key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
                 if key in reported:
                     continue
                 reported.add(key)
-                witness = witness or {**rf.witness, **rn.witness}
                 _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
                                   analysis.full_facts(specs, witness))
+            # every problem of this vector is now reported: later combinations with it have nothing to add
+            problems_of[vector] = []
     return judged
+
+
+def _covers(witness: dict[str, Any], covered_by: tuple[str, ...]) -> bool:
+    return any(witness.get(p) not in (UNKNOWN, None) for p in covered_by)
+
+
+def _outcomes_of(ruleset: RuleSet, analysis: Analysis, judge: Judge, path: str, values: list[Any],
+                 parts: tuple[int, ...], rf: Reached, rn: Reached,
+                 outcome_by_mask: dict[int, str | None]) -> tuple[str, ...] | None:
+    """The outcome per class of one combination, evaluating the classes not seen before in class order; None at
+    the first class without a single outcome (the classes after it are not evaluated)."""
+    per_class = []
+    for i, part in enumerate(parts):
+        got = outcome_by_mask.get(part, _UNSEEN)
+        if got is _UNSEEN:
+            witness = {**rf.witness, **rn.witness, path: values[i]}
+            got = outcome_by_mask[part] = judge.outcome(analysis.full_facts(ruleset.facts, witness))
+        if got is None:
+            return None
+        per_class.append(got)
+    return tuple(per_class)
 
 
 _UNSEEN = object()
