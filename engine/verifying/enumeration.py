@@ -238,7 +238,7 @@ class Enumerator:
         self.nodes = Nodes()
         self.bits: dict[Label, int] = {}  # label -> its bit (a power of two)
         self.labels: list[Label | None] = []  # bit position -> label (None: a position reserved for copies)
-        self.memo: dict[frozenset, dict[int, Reached]] = {}
+        self.memo: dict[frozenset, dict[int, list]] = {}
         self.groups: dict[frozenset, list[tuple]] = {}  # a system's independent parts, for the unremembered products
 
     def bit(self, label: Label) -> int:
@@ -279,9 +279,12 @@ class Enumerator:
         result = self._reach(system)
         free = set(scope) - set().union(*(paths[n] for _, n in system)) if system else set(scope)
         factor = math.prod(self.sizes[p] for p in free)
-        return {s: Reached(r.witness, r.count * factor, r.known) for s, r in result.items()}
+        return {s: Reached(w, c * factor, k) for s, (w, c, k) in result.items()}
 
-    def _reach(self, system: tuple[tuple[int, int], ...]) -> dict[int, Reached]:
+    # Inside, a reached signature is a list [witness, count, known] (see Reached): hundreds of thousands are made,
+    # and a list is built and updated without a call. Witness dicts are never changed once made, so they are shared.
+
+    def _reach(self, system: tuple[tuple[int, int], ...]) -> dict[int, list]:
         true, false, paths = self.nodes.TRUE, self.nodes.FALSE, self.nodes.paths
         forced = 0
         for b, n in system:
@@ -292,7 +295,7 @@ class Enumerator:
         dropped = set().union(*(paths[n] for _, n in system)) - set().union(*(paths[n] for _, n in rest))
         factor = math.prod(self.sizes[p] for p in dropped)
         if not rest:
-            return {forced: Reached({}, factor, 0)}
+            return {forced: [{}, factor, 0]}
         key = frozenset(rest)
         res = self.memo.get(key)
         if res is None:
@@ -307,47 +310,53 @@ class Enumerator:
             self.memo[key] = res
         if not forced and factor == 1:
             return res
-        out: dict[int, Reached] = {}
-        for s, r in res.items():
-            _add(out, s | forced, r.witness, r.count * factor, r.known)
+        out: dict[int, list] = {}
+        for s, (w, c, k) in res.items():
+            _add(out, s | forced, w, c * factor, k)
         return out
 
-    def _product(self, groups: list[tuple], forced: int, factor: int) -> dict[int, Reached]:
+    def _product(self, groups: list[tuple], forced: int, factor: int) -> dict[int, list]:
         """The signatures of independent parts combined (every combination), with ``forced`` labels added."""
-        acc: dict[int, Reached] = {forced: Reached({}, factor, 0)}
+        acc: dict[int, list] = {forced: [{}, factor, 0]}
         for group in groups:
             sub = self._reach(group)
-            nxt: dict[int, Reached] = {}
+            nxt: dict[int, list] = {}
             get = nxt.get
-            for s1, r1 in acc.items():
-                w1, c1, k1 = r1.witness, r1.count, r1.known
-                for s2, r2 in sub.items():
-                    sig, known = s1 | s2, k1 + r2.known
+            for s1, (w1, c1, k1) in acc.items():
+                for s2, (w2, c2, k2) in sub.items():
+                    sig, known = s1 | s2, k1 + k2
                     old = get(sig)
                     if old is None:
-                        nxt[sig] = Reached({**w1, **r2.witness}, c1 * r2.count, known)
+                        nxt[sig] = [{**w1, **w2} if w1 else w2, c1 * c2, known]
                     else:  # _add, inlined: this is the innermost loop of the check
-                        if known < old.known:
-                            old.witness, old.known = {**w1, **r2.witness}, known
-                        old.count += c1 * r2.count
+                        if known < old[2]:
+                            old[0], old[2] = {**w1, **w2} if w1 else w2, known
+                        old[1] += c1 * c2
             acc = nxt
         return acc
 
-    def _branch(self, rest: tuple[tuple[int, int], ...]) -> dict[int, Reached]:
+    def _branch(self, rest: tuple[tuple[int, int], ...]) -> dict[int, list]:
         """Signatures of one connected part: branch on its most used fact, one branch per value class."""
         nodes = self.nodes
         usage = Counter(p for _, n in rest for p in nodes.paths[n])
         path = max(usage, key=lambda p: (usage[p], p))
         before = set(usage)
-        out: dict[int, Reached] = {}
+        out: dict[int, list] = {}
+        get = out.get
         for cls in self.classes[path]:
             value = representative(cls)
             known = 0 if value in (UNKNOWN, None) else 1
             sub_system = tuple((b, nodes.substitute(n, path, value)) for b, n in rest)
             after = set().union(*(nodes.paths[n] for _, n in sub_system))
             factor = len(cls) * math.prod(self.sizes[p] for p in before - after - {path})
-            for s, r in self._reach(sub_system).items():
-                _add(out, s, {**r.witness, path: value}, r.count * factor, r.known + known)
+            for s, (w, c, k) in self._reach(sub_system).items():
+                old = get(s)  # _add, inlined; the witness is only built when it is kept
+                if old is None:
+                    out[s] = [{**w, path: value}, c * factor, k + known]
+                else:
+                    if k + known < old[2]:
+                        old[0], old[2] = {**w, path: value}, k + known
+                    old[1] += c * factor
         return out
 
 
@@ -355,15 +364,15 @@ def _known(witness: dict[str, Any]) -> int:
     return sum(1 for v in witness.values() if v not in (UNKNOWN, None))
 
 
-def _add(out: dict[int, Reached], sig: int, witness: dict[str, Any], count: int, known: int) -> None:
+def _add(out: dict[int, list], sig: int, witness: dict[str, Any], count: int, known: int) -> None:
     old = out.get(sig)
     if old is None:
-        out[sig] = Reached(witness, count, known)
+        out[sig] = [witness, count, known]
     else:
-        if known < old.known:
-            old.witness = witness
-            old.known = known
-        old.count += count
+        if known < old[2]:
+            old[0] = witness
+            old[2] = known
+        old[1] += count
 
 
 def _components(system: tuple[tuple[int, int], ...], node_paths: list[frozenset[str]]) -> list[tuple]:
