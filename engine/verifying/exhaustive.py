@@ -13,9 +13,11 @@ class of the varied fact, so every (proposal, variation) pair is covered.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,6 +36,31 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
                progress: Callable[[str], None] | None = None) -> None:
     """Cover the whole decision space; fill ``report`` with counts and violations."""
     started = time.perf_counter()
+    with _collector_paused():
+        _exhaustive(ruleset, invariants, report, progress)
+    report.seconds = time.perf_counter() - started
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for the run, as it was before afterwards.
+
+    The run makes millions of containers (signatures, witnesses, combinations) that hold no cycles, and keeps
+    large tables of them alive; the collector, started by the count of new containers, walked those tables again
+    and again for nothing: a fifth of the run. Freeing by reference counting goes on as before; the few cycles the
+    rule engines leave (about a thousand objects a run) wait for the first collection after the run.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
+                progress: Callable[[str], None] | None) -> None:
     specs = ruleset.facts
     analysis = analyse(ruleset, invariants)
     judge = Judge(ruleset)
@@ -81,7 +108,6 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
     report.never_fired = [r.id for r in ruleset.rules if r.id not in judge.fired]
     report.checked = dict(checked)
     report.evaluations = judge.evaluations
-    report.seconds = time.perf_counter() - started
 
 
 def _verify_signature(ruleset: RuleSet, analysis: Analysis, sig: frozenset, trace, facts: dict[str, Any]) -> None:
