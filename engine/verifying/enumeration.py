@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from engine.rulebase import conditions as C
@@ -418,13 +418,24 @@ class Analysis:
     base_only: set[str]  # findings drawn only by rules that read facts alone
     advice_only: list[str]  # rules that read facts alone and draw neither finding nor outcome
     enum: "Enumerator | None" = None  # one enumerator (interned conditions, memo) for every question asked
+    _unknowns: "tuple[dict, dict[str, Any]] | None" = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.enum is None:
             self.enum = Enumerator(self.classes, self.sizes)
 
     def full_facts(self, specs: dict[str, FactSpec], witness: dict[str, Any]) -> dict[str, Any]:
-        return {p: witness.get(p, None if s.kind == "number" else UNKNOWN) for p, s in specs.items()}
+        """Every fact of ``specs`` (in their order): the witness's value, else unknown (None for a number).
+
+        Asked once per class and more: the all-unknown facts are built once and copied, the witness written over.
+        """
+        if self._unknowns is None or self._unknowns[0] is not specs:
+            self._unknowns = (specs, {p: None if s.kind == "number" else UNKNOWN for p, s in specs.items()})
+        facts = dict(self._unknowns[1])
+        facts.update(witness)
+        if len(facts) != len(specs):  # a witness fact outside specs: leave it out
+            return {p: witness.get(p, None if s.kind == "number" else UNKNOWN) for p, s in specs.items()}
+        return facts
 
     def class_of(self, path: str, value: Any) -> int | None:
         for i, cls in enumerate(self.classes.get(path, [])):

@@ -344,9 +344,11 @@ def _advice_checks(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysi
     # with its own citation: one advice per distinct set of them answers for every witness with that set.
     reason_problems: dict[tuple, list[str]] = {}
     for n, (w, trace) in enumerate(witnesses):
-        facts = analysis.full_facts(ruleset.facts, w)
         if trace is None:
+            facts = analysis.full_facts(ruleset.facts, w)
             trace = judge.trace(facts)
+        else:  # the main run evaluated these very facts
+            facts = trace.facts
         try:
             outcome = single_outcome(evaluator, trace)
         except EngineError:
