@@ -233,14 +233,17 @@ def _judge_combinations(ruleset: RuleSet, invariants: InvariantSet, analysis: An
                         path: str, values: list[Any], combos: dict, outcome_by_mask: dict[int, str | None],
                         reported: set[tuple]) -> int:
     """The outcome per class of every combination, judged by the fact-variation invariants; returns how many
-    combinations were judged (those with one outcome in every class)."""
+    combinations were judged (those with one outcome in every class).
+
+    What the invariants say depends only on the outcomes per class and on whether other judgements cover an
+    unknown of the fact (then the invariants on unknowns are left out: a part of what they say otherwise). So a
+    vector of outcomes is looked at once uncovered, or once covered and once uncovered; each problem is reported
+    once, with the witness of the first combination that shows it.
+    """
     specs = ruleset.facts
     class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
     covered_by = invariants.covering_facts(path)
-    # Other judgements may cover an unknown of this fact. The near and far side read no fact in common, so a
-    # combination is covered when either side's witness is: asked once per witness, not once per combination.
-    covers: dict[int, bool] = {}
-    problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
+    uncovered_done: dict[tuple, bool] = {}  # per vector of outcomes looked at: whether it was looked at uncovered
     get = outcome_by_mask.get
     judged = 0
     for parts, (rf, rn) in combos.items():
@@ -250,33 +253,24 @@ def _judge_combinations(ruleset: RuleSet, invariants: InvariantSet, analysis: An
             if per_class is None:
                 continue  # already reported as a one-outcome violation
         judged += 1
-        covered = covers.get(id(rn))
-        if covered is None:
-            covered = covers[id(rn)] = _covers(rn.witness, covered_by)
-        if not covered:
-            covered = covers.get(id(rf))
-            if covered is None:
-                covered = covers[id(rf)] = _covers(rf.witness, covered_by)
-        vector = (per_class, covered)
-        problems = problems_of.get(vector)
-        if problems is None:
-            witness = {**rf.witness, **rn.witness}
-            outcomes = {v: per_class[c] for v, c in class_of if c is not None}
-            problems = invariants.variation_problems(path, outcomes, witness)
-            for inv_id, a, b in problems:
-                key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
-                if key in reported:
-                    continue
-                reported.add(key)
-                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
-                                  analysis.full_facts(specs, witness))
-            # every problem of this vector is now reported: later combinations with it have nothing to add
-            problems_of[vector] = []
+        done = uncovered_done.get(per_class)
+        if done:
+            continue
+        # other judgements may cover an unknown of this fact
+        covered = any(rn.witness.get(p, rf.witness.get(p)) not in (UNKNOWN, None) for p in covered_by)
+        if done is not None and covered:
+            continue
+        uncovered_done[per_class] = not covered
+        witness = {**rf.witness, **rn.witness}
+        outcomes = {v: per_class[c] for v, c in class_of if c is not None}
+        for inv_id, a, b in invariants.variation_problems(path, outcomes, witness):
+            key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
+            if key in reported:
+                continue
+            reported.add(key)
+            _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
+                              analysis.full_facts(specs, witness))
     return judged
-
-
-def _covers(witness: dict[str, Any], covered_by: tuple[str, ...]) -> bool:
-    return any(witness.get(p) not in (UNKNOWN, None) for p in covered_by)
 
 
 def _outcomes_of(ruleset: RuleSet, analysis: Analysis, judge: Judge, path: str, values: list[Any],
