@@ -220,11 +220,13 @@ def _combinations(enum: Enumerator, near: list, far: list, shifts: list[int],
                  for sig, r in enum.run_interned(tuple(near), ()).items()]
     far_sigs = list(enum.run_interned(tuple(far), ()).items())
     combos: dict[tuple[int, ...], tuple[Reached, Reached]] = {}
+    get = combos.get
     for far_mask, rf in far_sigs:
+        far_known, add_far = rf.known, far_mask.__or__
         for near_parts, rn in near_sigs:
-            parts = tuple(map(far_mask.__or__, near_parts))
-            old = combos.get(parts)
-            if old is None or rf.known + rn.known < old[0].known + old[1].known:
+            parts = tuple(map(add_far, near_parts)) if far_mask else near_parts
+            old = get(parts)
+            if old is None or far_known + rn.known < old[0].known + old[1].known:
                 combos[parts] = (rf, rn)
     return combos
 
