@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from engine.rulebase import conditions as C
@@ -228,36 +228,74 @@ class Enumerator:
 
     One enumerator (its interned conditions and its memo) serves every system built from one rule set:
     the main run, each varied fact and each satisfiability question share what they have in common.
+    Inside, a label is one bit and a signature the or of its labels' bits: the products of independent parts
+    or and hash integers, not sets of label tuples. :meth:`run` gives the signatures as sets of labels.
     """
 
     def __init__(self, classes: dict[str, list[tuple[Any, ...]]], sizes: dict[str, int]):
         self.classes = classes
         self.sizes = sizes
         self.nodes = Nodes()
-        self.memo: dict[frozenset, dict[frozenset, Reached]] = {}
+        self.bits: dict[Label, int] = {}  # label -> its bit (a power of two)
+        self.labels: list[Label | None] = []  # bit position -> label (None: a position reserved for copies)
+        self.memo: dict[frozenset, dict[int, list]] = {}
         self.groups: dict[frozenset, list[tuple]] = {}  # a system's independent parts, for the unremembered products
+
+    def bit(self, label: Label) -> int:
+        """The bit of a label (a new label gets the next free position)."""
+        b = self.bits.get(label)
+        if b is None:
+            b = self.bits[label] = 1 << len(self.labels)
+            self.labels.append(label)
+        return b
+
+    def reserve(self, n: int) -> int:
+        """The first of ``n`` fresh bit positions that no label gets: for copies of labels laid out by the caller."""
+        start = len(self.labels)
+        self.labels.extend([None] * n)
+        return start
+
+    def intern(self, system: System) -> tuple[tuple[int, int], ...]:
+        """A system as (bit of its label, id of its condition) pairs."""
+        of = self.nodes.of
+        return tuple((self.bit(label), of(c)) for label, c in system)
+
+    def labels_of(self, mask: int) -> frozenset:
+        """The labels whose bits are set in ``mask``."""
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(self.labels[low.bit_length() - 1])
+            mask ^= low
+        return frozenset(out)
 
     def run(self, system: System, scope: Iterable[str]) -> dict[frozenset, Reached]:
         """Signatures over ``scope`` (facts not in the system count with their full domain)."""
-        return self.run_interned(tuple((label, self.nodes.of(c)) for label, c in system), scope)
+        return {self.labels_of(m): r for m, r in self.run_interned(self.intern(system), scope).items()}
 
-    def run_interned(self, system: tuple[tuple[Label, int], ...], scope: Iterable[str]) -> dict[frozenset, Reached]:
-        """:meth:`run` for a system whose conditions are ids of :attr:`nodes`."""
+    def run_interned(self, system: tuple[tuple[int, int], ...], scope: Iterable[str]) -> dict[int, Reached]:
+        """:meth:`run` for an interned system (:meth:`intern`), signatures as masks."""
         paths = self.nodes.paths
         result = self._reach(system)
         free = set(scope) - set().union(*(paths[n] for _, n in system)) if system else set(scope)
         factor = math.prod(self.sizes[p] for p in free)
-        return {s: Reached(r.witness, r.count * factor, r.known) for s, r in result.items()}
+        return {s: Reached(w, c * factor, k) for s, (w, c, k) in result.items()}
 
-    def _reach(self, system: tuple[tuple[Label, int], ...]) -> dict[frozenset, Reached]:
+    # Inside, a reached signature is a list [witness, count, known] (see Reached): hundreds of thousands are made,
+    # and a list is built and updated without a call. Witness dicts are never changed once made, so they are shared.
+
+    def _reach(self, system: tuple[tuple[int, int], ...]) -> dict[int, list]:
         true, false, paths = self.nodes.TRUE, self.nodes.FALSE, self.nodes.paths
-        forced = frozenset(l for l, n in system if n == true)
-        rest = tuple((l, n) for l, n in system if n != true and n != false and l not in forced)
+        forced = 0
+        for b, n in system:
+            if n == true:
+                forced |= b
+        rest = tuple((b, n) for b, n in system if n != true and n != false and not b & forced)
         # Facts read only by entries whose label is already forced no longer matter: count them in full.
         dropped = set().union(*(paths[n] for _, n in system)) - set().union(*(paths[n] for _, n in rest))
         factor = math.prod(self.sizes[p] for p in dropped)
         if not rest:
-            return {forced: Reached({}, factor, 0)}
+            return {forced: [{}, factor, 0]}
         key = frozenset(rest)
         res = self.memo.get(key)
         if res is None:
@@ -272,47 +310,53 @@ class Enumerator:
             self.memo[key] = res
         if not forced and factor == 1:
             return res
-        out: dict[frozenset, Reached] = {}
-        for s, r in res.items():
-            _add(out, s | forced, r.witness, r.count * factor, r.known)
+        out: dict[int, list] = {}
+        for s, (w, c, k) in res.items():
+            _add(out, s | forced, w, c * factor, k)
         return out
 
-    def _product(self, groups: list[tuple], forced: frozenset, factor: int) -> dict[frozenset, Reached]:
+    def _product(self, groups: list[tuple], forced: int, factor: int) -> dict[int, list]:
         """The signatures of independent parts combined (every combination), with ``forced`` labels added."""
-        acc: dict[frozenset, Reached] = {forced: Reached({}, factor, 0)}
+        acc: dict[int, list] = {forced: [{}, factor, 0]}
         for group in groups:
             sub = self._reach(group)
-            nxt: dict[frozenset, Reached] = {}
+            nxt: dict[int, list] = {}
             get = nxt.get
-            for s1, r1 in acc.items():
-                w1, c1, k1 = r1.witness, r1.count, r1.known
-                for s2, r2 in sub.items():
-                    sig, known = s1 | s2, k1 + r2.known
+            for s1, (w1, c1, k1) in acc.items():
+                for s2, (w2, c2, k2) in sub.items():
+                    sig, known = s1 | s2, k1 + k2
                     old = get(sig)
                     if old is None:
-                        nxt[sig] = Reached({**w1, **r2.witness}, c1 * r2.count, known)
+                        nxt[sig] = [{**w1, **w2} if w1 else w2, c1 * c2, known]
                     else:  # _add, inlined: this is the innermost loop of the check
-                        if known < old.known:
-                            old.witness, old.known = {**w1, **r2.witness}, known
-                        old.count += c1 * r2.count
+                        if known < old[2]:
+                            old[0], old[2] = {**w1, **w2} if w1 else w2, known
+                        old[1] += c1 * c2
             acc = nxt
         return acc
 
-    def _branch(self, rest: tuple[tuple[Label, int], ...]) -> dict[frozenset, Reached]:
+    def _branch(self, rest: tuple[tuple[int, int], ...]) -> dict[int, list]:
         """Signatures of one connected part: branch on its most used fact, one branch per value class."""
         nodes = self.nodes
         usage = Counter(p for _, n in rest for p in nodes.paths[n])
         path = max(usage, key=lambda p: (usage[p], p))
         before = set(usage)
-        out: dict[frozenset, Reached] = {}
+        out: dict[int, list] = {}
+        get = out.get
         for cls in self.classes[path]:
             value = representative(cls)
             known = 0 if value in (UNKNOWN, None) else 1
-            sub_system = tuple((l, nodes.substitute(n, path, value)) for l, n in rest)
+            sub_system = tuple((b, nodes.substitute(n, path, value)) for b, n in rest)
             after = set().union(*(nodes.paths[n] for _, n in sub_system))
             factor = len(cls) * math.prod(self.sizes[p] for p in before - after - {path})
-            for s, r in self._reach(sub_system).items():
-                _add(out, s, {**r.witness, path: value}, r.count * factor, r.known + known)
+            for s, (w, c, k) in self._reach(sub_system).items():
+                old = get(s)  # _add, inlined; the witness is only built when it is kept
+                if old is None:
+                    out[s] = [{**w, path: value}, c * factor, k + known]
+                else:
+                    if k + known < old[2]:
+                        old[0], old[2] = {**w, path: value}, k + known
+                    old[1] += c * factor
         return out
 
 
@@ -320,18 +364,18 @@ def _known(witness: dict[str, Any]) -> int:
     return sum(1 for v in witness.values() if v not in (UNKNOWN, None))
 
 
-def _add(out: dict[frozenset, Reached], sig: frozenset, witness: dict[str, Any], count: int, known: int) -> None:
+def _add(out: dict[int, list], sig: int, witness: dict[str, Any], count: int, known: int) -> None:
     old = out.get(sig)
     if old is None:
-        out[sig] = Reached(witness, count, known)
+        out[sig] = [witness, count, known]
     else:
-        if known < old.known:
-            old.witness = witness
-            old.known = known
-        old.count += count
+        if known < old[2]:
+            old[0] = witness
+            old[2] = known
+        old[1] += count
 
 
-def _components(system: tuple[tuple[Label, int], ...], node_paths: list[frozenset[str]]) -> list[tuple]:
+def _components(system: tuple[tuple[int, int], ...], node_paths: list[frozenset[str]]) -> list[tuple]:
     """The entries of a system grouped into independent parts (no fact shared between parts).
 
     Parts come in the order of their first entry, entries in system order (the order decides which of
@@ -374,13 +418,24 @@ class Analysis:
     base_only: set[str]  # findings drawn only by rules that read facts alone
     advice_only: list[str]  # rules that read facts alone and draw neither finding nor outcome
     enum: "Enumerator | None" = None  # one enumerator (interned conditions, memo) for every question asked
+    _unknowns: "tuple[dict, dict[str, Any]] | None" = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.enum is None:
             self.enum = Enumerator(self.classes, self.sizes)
 
     def full_facts(self, specs: dict[str, FactSpec], witness: dict[str, Any]) -> dict[str, Any]:
-        return {p: witness.get(p, None if s.kind == "number" else UNKNOWN) for p, s in specs.items()}
+        """Every fact of ``specs`` (in their order): the witness's value, else unknown (None for a number).
+
+        Asked once per class and more: the all-unknown facts are built once and copied, the witness written over.
+        """
+        if self._unknowns is None or self._unknowns[0] is not specs:
+            self._unknowns = (specs, {p: None if s.kind == "number" else UNKNOWN for p, s in specs.items()})
+        facts = dict(self._unknowns[1])
+        facts.update(witness)
+        if len(facts) != len(specs):  # a witness fact outside specs: leave it out
+            return {p: witness.get(p, None if s.kind == "number" else UNKNOWN) for p, s in specs.items()}
+        return facts
 
     def class_of(self, path: str, value: Any) -> int | None:
         for i, cls in enumerate(self.classes.get(path, [])):
@@ -448,9 +503,10 @@ def analyse(ruleset: RuleSet, invariants: InvariantSet) -> Analysis:
 
 
 def satisfying(cond: C.Condition, analysis: Analysis) -> dict[str, Any] | None:
-    label = ("sat",)
-    reached = analysis.enum.run(((label, cond),), paths_of(cond))
+    enum = analysis.enum
+    bit = enum.bit(("sat",))
+    reached = enum.run_interned(((bit, enum.nodes.of(cond)),), paths_of(cond))
     for sig, r in reached.items():
-        if label in sig:
+        if sig & bit:
             return r.witness
     return None

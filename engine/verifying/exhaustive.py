@@ -13,9 +13,11 @@ class of the varied fact, so every (proposal, variation) pair is covered.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,7 +27,7 @@ from engine.rulebase.invariants import VARIATION_KINDS, InvariantSet, outcome_bo
 from engine.reading.proposal import UNKNOWN
 from engine.rulebase.ruleset import RuleSet, load_ruleset
 from engine.verifying.findings import Report, Violation
-from engine.verifying.enumeration import (Analysis, Enumerator, Label, Reached, analyse, paths_of, representative,
+from engine.verifying.enumeration import (Analysis, Enumerator, Reached, analyse, paths_of, representative,
                                           satisfying)
 from engine.verifying.judge import Judge, describe_facts, minimise
 
@@ -34,18 +36,44 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
                progress: Callable[[str], None] | None = None) -> None:
     """Cover the whole decision space; fill ``report`` with counts and violations."""
     started = time.perf_counter()
+    with _collector_paused():
+        _exhaustive(ruleset, invariants, report, progress)
+    report.seconds = time.perf_counter() - started
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for the run, as it was before afterwards.
+
+    The run makes millions of containers (signatures, witnesses, combinations) that hold no cycles, and keeps
+    large tables of them alive; the collector, started by the count of new containers, walked those tables again
+    and again for nothing: a fifth of the run. Freeing by reference counting goes on as before; the few cycles the
+    rule engines leave (about a thousand objects a run) wait for the first collection after the run.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
+                progress: Callable[[str], None] | None) -> None:
     specs = ruleset.facts
     analysis = analyse(ruleset, invariants)
     judge = Judge(ruleset)
     enum = analysis.enum
-    reached = enum.run(analysis.system, analysis.relevant)
+    reached = enum.run_interned(enum.intern(analysis.system), analysis.relevant)  # signatures as bit masks
     report.raw = math.prod(analysis.sizes[p] for p in analysis.relevant)
     assert sum(r.count for r in reached.values()) == report.raw, "telling klopt niet / count mismatch"
     ids = {inv.kind: inv.id for inv in invariants.invariants}
     one_id = ids.get("one_outcome", "one_outcome")
     bounds = invariants.of_kind("outcome_bound")
-    outcome_of: dict[frozenset, str | None] = {}
-    traces: dict[frozenset, Any] = {}  # the trace of each class, for the checks on the advice
+    premise_bits = [(inv, enum.bit(("premise", inv.id))) for inv in bounds]
+    outcome_of: dict[int, str | None] = {}
+    traces: dict[int, Any] = {}  # the trace of each class, for the checks on the advice
     checked: Counter = Counter()
     other = judge.other_engine()
     report.engines = (judge.evaluator.engine,) + ((other.engine,) if other is not None else ())
@@ -58,7 +86,7 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
             else:
                 report.disagreed.append(facts)
         outcomes = [ruleset.by_id[i].then.outcome for i in judge.evaluator.outcome_rules(trace)]
-        _verify_signature(ruleset, analysis, sig, trace, facts)
+        _verify_signature(ruleset, analysis, enum.labels_of(sig), trace, facts)
         outcome = outcomes[0] if len(set(outcomes)) == 1 else None
         outcome_of[sig] = outcome
         checked[one_id] += 1
@@ -67,8 +95,8 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
             continue
         report.outcome_counts[outcome] += 1
         report.raw_outcome_counts[outcome] += r.count
-        for inv in bounds:
-            if ("premise", inv.id) in sig:
+        for inv, bit in premise_bits:
+            if sig & bit:
                 checked[inv.id] += 1
                 if not outcome_bound(outcome, inv.data.at_least, inv.data.at_most):
                     _report_bound(report, ruleset, judge, inv, facts, outcome)
@@ -80,7 +108,6 @@ def exhaustive(ruleset: RuleSet, invariants: InvariantSet, report: Report,
     report.never_fired = [r.id for r in ruleset.rules if r.id not in judge.fired]
     report.checked = dict(checked)
     report.evaluations = judge.evaluations
-    report.seconds = time.perf_counter() - started
 
 
 def _verify_signature(ruleset: RuleSet, analysis: Analysis, sig: frozenset, trace, facts: dict[str, Any]) -> None:
@@ -117,48 +144,29 @@ def _report_bound(report: Report, ruleset: RuleSet, judge: Judge, inv, facts: di
                                        outcomes=(got,)))
 
 
-class _Masks:
-    """Signatures as bit masks, one bit per label: the product of two sides is taken for every combination,
-    and or-ing and hashing integers costs a fraction of doing so with sets of labels."""
-
-    def __init__(self) -> None:
-        self.bits: dict[Any, int] = {}
-
-    def bit(self, label: Any) -> int:
-        b = self.bits.get(label)
-        if b is None:
-            b = self.bits[label] = 1 << len(self.bits)
-        return b
-
-    def mask(self, sig: frozenset) -> int:
-        m = 0
-        for label in sig:
-            m |= self.bit(label)
-        return m
-
-
 def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, enum: Enumerator, judge: Judge,
-                outcome_of: dict[frozenset, str | None], report: Report, checked: Counter) -> None:
+                outcome_of: dict[int, str | None], report: Report, checked: Counter) -> None:
     """Monotonicity and unknown: vary one fact over all its classes, for every reachable rest."""
     kinds = {inv.id for inv in invariants.invariants if inv.kind in VARIATION_KINDS}
     if not kinds:
         return
     reported: set[tuple] = set()
     read = set().union(*(paths_of(c) for _, c in analysis.system))
-    masks = _Masks()
-    outcome_by_mask = {masks.mask(sig): o for sig, o in outcome_of.items()}
+    base = enum.intern(analysis.system)
+    varied = [p for p in invariants.varied_paths(ruleset.facts)
+              # a fact no rule that draws a conclusion or an outcome reads cannot change the outcome
+              if len(analysis.classes.get(p) or ()) >= 2 and p in read]
+    # Copy i of the label at bit j gets bit start + i * width + j: a class's signature is then shifts and ands.
+    width = len(enum.labels)
+    start = enum.reserve(width * max((len(analysis.classes[p]) for p in varied), default=0))
+    outcome_by_mask = dict(outcome_of)
     # What the main run remembered serves every varied fact; what one varied fact adds is rarely asked again by
     # the next, and keeping it all would hold hundreds of megabytes.
     kept_memo, kept_groups = dict(enum.memo), dict(enum.groups)
-    for path in invariants.varied_paths(ruleset.facts):
-        classes = analysis.classes.get(path)
-        if not classes or len(classes) < 2:
-            continue
-        if path not in read:  # no rule that draws a conclusion or an outcome reads it: it cannot change the outcome
-            continue
-        values = [representative(c) for c in classes]
-        near, far = _split_by_fact(analysis, enum, path, values)
-        combos = _combinations(enum, masks, near, far, len(values))
+    for path in varied:
+        values = [representative(c) for c in analysis.classes[path]]
+        near, far = _split_by_fact(enum, base, path, values, [start + i * width for i in range(len(values))])
+        combos = _combinations(enum, near, far, [start + i * width for i in range(len(values))], width)
         judged = _judge_combinations(ruleset, invariants, analysis, judge, report, path, values, combos,
                                      outcome_by_mask, reported)
         for inv_id in invariants.applicable(path, kinds):
@@ -166,28 +174,26 @@ def _variations(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysis, 
         enum.memo, enum.groups = dict(kept_memo), dict(kept_groups)
 
 
-def _split_by_fact(analysis: Analysis, enum: Enumerator, path: str,
-                   values: list[Any]) -> tuple[list[tuple[Label, int]], list[tuple[Label, int]]]:
+def _split_by_fact(enum: Enumerator, base: tuple[tuple[int, int], ...], path: str, values: list[Any],
+                   shifts: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The system with one copy per class of ``path`` of each entry that reads it, split into the near side (those
     copies and every entry sharing a fact with them) and the far side (the rest, independent of the near side).
 
-    An entry that does not read the fact is the same in every copy and stays one entry (its plain label), so
-    the copies share the enumerator's memo.
+    Copy i of an entry has its label's bit shifted by ``shifts[i]``. An entry that does not read the fact is the
+    same in every copy and stays one entry (its plain bit), so the copies share the enumerator's memo.
     """
     nodes = enum.nodes
-    system: list[tuple[Label, int]] = []
-    for label, cond in analysis.system:
-        nid = nodes.of(cond)
-        if path in nodes.paths[nid]:
-            system.extend((("var", i, label), nodes.substitute(nid, path, v)) for i, v in enumerate(values))
-        else:
-            system.append((label, nid))
     paths = nodes.paths
+    near: list[tuple[int, int]] = []
+    far: list[tuple[int, int]] = []
+    for b, nid in base:
+        if path in paths[nid]:
+            near.extend((b << shift, nodes.substitute(nid, path, v)) for shift, v in zip(shifts, values))
+        else:
+            far.append((b, nid))
     read = {path}
-    near = [e for e in system if e[0][0] == "var"]
     for _, n in near:
         read |= paths[n]
-    far = [e for e in system if e[0][0] != "var"]
     grown = True
     while grown:
         grown = False
@@ -203,29 +209,24 @@ def _split_by_fact(analysis: Analysis, enum: Enumerator, path: str,
     return near, far
 
 
-def _combinations(enum: Enumerator, masks: _Masks, near: list, far: list,
-                  k: int) -> dict[tuple[int, ...], tuple[Reached, Reached]]:
+def _combinations(enum: Enumerator, near: list, far: list, shifts: list[int],
+                  width: int) -> dict[tuple[int, ...], tuple[Reached, Reached]]:
     """Every reachable combination as its signature per class of the varied fact (a mask each), with the
     witnesses of its far and near side. Several signatures can stand for one combination (a label drawn both by
     an entry that reads the fact and by one that does not): each combination is kept once, with the smallest
     witness."""
-    near_sigs = []  # per signature of the near side: its mask per class, and its witness
-    for sig, r in enum.run_interned(tuple(near), ()).items():
-        common = 0
-        varied = [0] * k
-        for label in sig:
-            if label[0] == "var":
-                varied[label[1]] |= masks.bit(label[2])
-            else:
-                common |= masks.bit(label)
-        near_sigs.append((tuple(common | v for v in varied), r))
-    far_sigs = [(masks.mask(sig), r) for sig, r in enum.run_interned(tuple(far), ()).items()]
+    low = (1 << width) - 1
+    near_sigs = [(tuple((sig & low) | ((sig >> shift) & low) for shift in shifts), r)
+                 for sig, r in enum.run_interned(tuple(near), ()).items()]
+    far_sigs = list(enum.run_interned(tuple(far), ()).items())
     combos: dict[tuple[int, ...], tuple[Reached, Reached]] = {}
+    get = combos.get
     for far_mask, rf in far_sigs:
+        far_known, add_far = rf.known, far_mask.__or__
         for near_parts, rn in near_sigs:
-            parts = tuple(map(far_mask.__or__, near_parts))
-            old = combos.get(parts)
-            if old is None or rf.known + rn.known < old[0].known + old[1].known:
+            parts = tuple(map(add_far, near_parts)) if far_mask else near_parts
+            old = get(parts)
+            if old is None or far_known + rn.known < old[0].known + old[1].known:
                 combos[parts] = (rf, rn)
     return combos
 
@@ -234,42 +235,61 @@ def _judge_combinations(ruleset: RuleSet, invariants: InvariantSet, analysis: An
                         path: str, values: list[Any], combos: dict, outcome_by_mask: dict[int, str | None],
                         reported: set[tuple]) -> int:
     """The outcome per class of every combination, judged by the fact-variation invariants; returns how many
-    combinations were judged (those with one outcome in every class)."""
+    combinations were judged (those with one outcome in every class).
+
+    What the invariants say depends only on the outcomes per class and on whether other judgements cover an
+    unknown of the fact (then the invariants on unknowns are left out: a part of what they say otherwise). So a
+    vector of outcomes is looked at once uncovered, or once covered and once uncovered; each problem is reported
+    once, with the witness of the first combination that shows it.
+    """
     specs = ruleset.facts
     class_of = [(v, analysis.class_of(path, v)) for v in specs[path].domain]
     covered_by = invariants.covering_facts(path)
-    problems_of: dict[tuple, list] = {}  # per vector of outcomes (one per class): what the invariants say
+    uncovered_done: dict[tuple, bool] = {}  # per vector of outcomes looked at: whether it was looked at uncovered
+    get = outcome_by_mask.get
     judged = 0
     for parts, (rf, rn) in combos.items():
-        per_class = []
-        for i, part in enumerate(parts):
-            got = outcome_by_mask.get(part, _UNSEEN)
-            if got is _UNSEEN:
-                witness = {**rf.witness, **rn.witness, path: values[i]}
-                got = outcome_by_mask[part] = judge.outcome(analysis.full_facts(specs, witness))
-            if got is None:
-                break  # already reported as a one-outcome violation
-            per_class.append(got)
-        else:
-            judged += 1
-            witness = None
-            # other judgements may cover an unknown of this fact
-            covered = any(rn.witness.get(p, rf.witness.get(p)) not in (UNKNOWN, None) for p in covered_by)
-            vector = (tuple(per_class), covered)
-            problems = problems_of.get(vector)
-            if problems is None:
-                witness = {**rf.witness, **rn.witness}
-                outcomes = {v: per_class[c] for v, c in class_of if c is not None}
-                problems = problems_of[vector] = invariants.variation_problems(path, outcomes, witness)
-            for inv_id, a, b in problems:
-                key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
-                if key in reported:
-                    continue
-                reported.add(key)
-                witness = witness or {**rf.witness, **rn.witness}
-                _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
-                                  analysis.full_facts(specs, witness))
+        per_class = tuple(map(get, parts))
+        if None in per_class:  # a class not evaluated yet, or one without a single outcome
+            per_class = _outcomes_of(ruleset, analysis, judge, path, values, parts, rf, rn, outcome_by_mask)
+            if per_class is None:
+                continue  # already reported as a one-outcome violation
+        judged += 1
+        done = uncovered_done.get(per_class)
+        if done:
+            continue
+        # other judgements may cover an unknown of this fact
+        covered = any(rn.witness.get(p, rf.witness.get(p)) not in (UNKNOWN, None) for p in covered_by)
+        if done is not None and covered:
+            continue
+        uncovered_done[per_class] = not covered
+        witness = {**rf.witness, **rn.witness}
+        outcomes = {v: per_class[c] for v, c in class_of if c is not None}
+        for inv_id, a, b in invariants.variation_problems(path, outcomes, witness):
+            key = (inv_id, path, analysis.class_of(path, a), analysis.class_of(path, b))
+            if key in reported:
+                continue
+            reported.add(key)
+            _report_variation(report, ruleset, invariants, judge, inv_id, path, a, b,
+                              analysis.full_facts(specs, witness))
     return judged
+
+
+def _outcomes_of(ruleset: RuleSet, analysis: Analysis, judge: Judge, path: str, values: list[Any],
+                 parts: tuple[int, ...], rf: Reached, rn: Reached,
+                 outcome_by_mask: dict[int, str | None]) -> tuple[str, ...] | None:
+    """The outcome per class of one combination, evaluating the classes not seen before in class order; None at
+    the first class without a single outcome (the classes after it are not evaluated)."""
+    per_class = []
+    for i, part in enumerate(parts):
+        got = outcome_by_mask.get(part, _UNSEEN)
+        if got is _UNSEEN:
+            witness = {**rf.witness, **rn.witness, path: values[i]}
+            got = outcome_by_mask[part] = judge.outcome(analysis.full_facts(ruleset.facts, witness))
+        if got is None:
+            return None
+        per_class.append(got)
+    return tuple(per_class)
 
 
 _UNSEEN = object()
@@ -320,9 +340,11 @@ def _advice_checks(ruleset: RuleSet, invariants: InvariantSet, analysis: Analysi
     # with its own citation: one advice per distinct set of them answers for every witness with that set.
     reason_problems: dict[tuple, list[str]] = {}
     for n, (w, trace) in enumerate(witnesses):
-        facts = analysis.full_facts(ruleset.facts, w)
         if trace is None:
+            facts = analysis.full_facts(ruleset.facts, w)
             trace = judge.trace(facts)
+        else:  # the main run evaluated these very facts
+            facts = trace.facts
         try:
             outcome = single_outcome(evaluator, trace)
         except EngineError:
