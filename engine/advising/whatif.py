@@ -186,14 +186,13 @@ class OutcomeCache:
         self.facts = facts
         self.calls = 0
         self._memo: dict[tuple, str] = {}
+        self._change = evaluator.changer(facts)  # a variant re-tries only the rules that read what it changes
 
     def outcome(self, changes: Iterable[tuple[str, Any]] = ()) -> str:
         key = tuple(sorted(changes))
         if key not in self._memo:
-            facts = dict(self.facts)
-            facts.update(key)
             self.calls += 1
-            self._memo[key] = single_outcome(self.evaluator, self.evaluator.evaluate(facts))
+            self._memo[key] = single_outcome(self.evaluator, self._change(key))
         return self._memo[key]
 
 

@@ -8,13 +8,14 @@ report and ``explain`` are all built from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from engine.deciding.backend import compile_rules, engine_name
 from engine.deciding.compiler import attributes, conclusion_attr, rule_definition
 from engine.common.errors import EngineError
 from engine.reading.facts import attr_name
 from engine.rulebase.ruleset import RuleSet
+
 
 
 @dataclass(frozen=True)
@@ -117,23 +118,29 @@ class Evaluator:
         return Trace(facts=facts, fired=tuple(fired), conclusions=frozenset(drawn))
 
     def varier(self, facts: dict[str, Any]) -> Callable[[str, Any], Trace]:
-        """``vary(path, value)``: the trace of ``facts`` with one fact set to ``value``. With the plain-Python
+        """``vary(path, value)``: the trace of ``facts`` with one fact set to ``value`` (see :meth:`changer`)."""
+        change = self.changer(facts)
+        return lambda path, value: change(((path, value),))
+
+    def changer(self, facts: dict[str, Any]) -> Callable[[Iterable[tuple[str, Any]]], Trace]:
+        """``change(pairs)``: the trace of ``facts`` with each (path, value) of ``pairs`` set. With the plain-Python
         engine the rules are tried once on ``facts``; a variant tries again only the rules whose inputs it
         changes (the others fire as before). Otherwise each variant is a whole evaluation."""
         if not self._direct:
-            def evaluate_varied(path: str, value: Any) -> Trace:
+            def evaluate_changed(pairs: Iterable[tuple[str, Any]]) -> Trace:
                 varied = dict(facts)
-                varied[path] = value
+                varied.update(pairs)
                 return self.evaluate(varied)
-            return evaluate_varied
+            return evaluate_changed
         finding, stages, engine = self._finding, self._stages, self._engine
         base, _ = engine.run_direct(stages, facts, finding)
         order = self.order.__getitem__
 
-        def vary(path: str, value: Any) -> Trace:
+        def change(pairs: Iterable[tuple[str, Any]]) -> Trace:
+            pairs = tuple(pairs)
             varied = dict(facts)
-            varied[path] = value
-            per_stage = engine.rerun_direct(stages, varied, finding, base, (path,))
+            varied.update(pairs)
+            per_stage = engine.rerun_direct(stages, varied, finding, base, tuple(p for p, _ in pairs))
             fired: list[str] = []
             drawn: set[str] = set()
             for ids in per_stage:
@@ -143,7 +150,7 @@ class Evaluator:
                     if name:
                         drawn.add(name)
             return Trace(facts=varied, fired=tuple(fired), conclusions=frozenset(drawn))
-        return vary
+        return change
 
     def outcome_rules(self, trace: Trace) -> list[str]:
         ids = [rid for rid in trace.fired if self.ruleset.by_id[rid].then.outcome]
