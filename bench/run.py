@@ -110,8 +110,10 @@ def machine() -> dict[str, Any]:
     except Exception:
         durable = "?"
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.strip()
+    # the benchmark's own results files do not make the measured code uncommitted
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                            ":(exclude)bench/results.json", ":(exclude)bench/results-quick.json"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
     return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
             "platform": platform.platform(), "durable_rules": durable, "commit": git,
             "uncommitted_changes": bool(dirty), "loadavg_start": list(os.getloadavg())}
