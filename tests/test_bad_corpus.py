@@ -19,8 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,22 +124,36 @@ def _forked(folder: Path, jobs: list[tuple[str, str]]) -> list[Run]:
     return out
 
 
+# Runs one command and reports its exit code, times and peak memory as one JSON line. The command is started from
+# this small process, not from pytest: Linux carries a parent's resident memory into the peak of a child it forks
+# (the peak survives exec), so a command started from the large pytest process would be measured too large.
+_LAUNCHER = r"""
+import json, os, signal, sys, time
+out, err, command = sys.argv[1], sys.argv[2], sys.argv[3:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 1)
+    os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
+    signal.alarm(60)  # an input that is waited on (a FIFO) ends the command, not the test
+    os.execvp(command[0], command)
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps({"code": os.waitstatus_to_exitcode(status), "wall": time.perf_counter() - start,
+                  "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}))
+"""
+
+
 def _run(folder: Path, name: str, command: str) -> Run:
-    """Run one command and measure this child alone (wall time, CPU time, peak resident memory)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([*_program(), command, name, "--date", DAY], cwd=folder, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    killer = threading.Timer(60, proc.kill)  # an input that is waited on (a FIFO) fails the test, not hangs it
-    killer.start()
-    out, err = proc.stdout.read(), proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    killer.cancel()
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    proc.stdout.close()
-    proc.stderr.close()
-    return Run(name, command, proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
-               wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    """Run one command and measure it alone (wall time, CPU time, peak resident memory), started from a small
+    launcher process (see :data:`_LAUNCHER`)."""
+    out, err = f".{name}.{command}.solo.out", f".{name}.{command}.solo.err"
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, out, err, *_program(), command, name, "--date", DAY],
+                          cwd=folder, capture_output=True, text=True, timeout=120)
+    row = json.loads(proc.stdout)
+    stdout = (folder / out).read_text(encoding="utf-8", errors="replace")
+    stderr = (folder / err).read_text(encoding="utf-8", errors="replace")
+    return Run(name, command, row["code"], stdout, stderr, row["wall"], row["cpu"], row["rss_mb"])
 
 
 def _generate(folder: Path) -> None:
