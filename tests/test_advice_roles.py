@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import IN_VALIDITY, SCENARIOS, proposal
+from conftest import IN_VALIDITY, ROOT, SCENARIOS, proposal
 from engine.rulebase import conditions as C
 from engine.advising.pipeline import advise_data, advise_file
 from engine.rulebase.registry import choose
@@ -163,3 +163,31 @@ def test_missing_facts_come_blocking_first_then_in_catalogue_order(region, answe
         flags = {m.blocking for m in advice.missing}
         seen_both |= flags == {True, False} and len([m for m in advice.missing if m.blocking]) > 1
     assert seen_both, "no proposal had several blocking and some non-blocking missing facts: the order was not tested"
+
+
+def test_a_question_that_decides_once_another_is_answered_also_blocks():
+    """'Kan het binnen de regio?' decides alone (ja → lokaal of regionaal oppakken); 'stabiel en betaalbaar?' changes
+    nothing alone, but decides once the first is answered 'nee'. Both hold up the advice; only the first shows an
+    outcome per answer, since the second's depend on the other answer."""
+    import datetime as dt
+
+    from engine.advising.pipeline import advise_data, advise_file
+    from engine.reading.yamlio import load_document
+    from engine.rulebase.registry import choose
+
+    path = ROOT / "tests" / "fixtures" / "pleegzorg-midden-limburg.yaml"
+    day = dt.date(2014, 6, 1)
+    advice = advise_file(path, day=day)
+    assert advice.outcome == "insufficient_information"
+    missing = {m.fact: m for m in advice.missing}
+    alone, together = missing["scale.regional_possible"], missing["content.values.stabiel_betaalbaar.fit"]
+    assert alone.blocking and [(a.value, a.outcome) for a in alone.answers] == [
+        ("yes", "handle_at_lower_scale"), ("no", "insufficient_information")]
+    assert together.blocking and together.answers == []
+    data = load_document(path).data  # and it does decide: with 'nee' to the first, its answer changes the outcome
+    data["scale"]["regional_possible"] = "no"
+    outcomes = set()
+    for fit in ("supports", "conflicts"):
+        data["content"]["values"]["stabiel_betaalbaar"] = fit
+        outcomes.add(advise_data(choose("midden-limburg", day), data, day=day).outcome)
+    assert len(outcomes) == 2

@@ -632,8 +632,11 @@ def with_answers(evaluator: Evaluator, trace: Trace, missing: list[MissingFact],
     """Per missing fact, the outcome each answer would give (everything else as it is), worked out by the engine.
 
     A missing fact blocks the advice only when one of its answers changes the
-    outcome; the advice then says which answer leads where. When no single fact
-    changes it (several facts together do), the rules' own marking stands.
+    outcome; the advice then says which answer leads where. A fact whose answer
+    changes the outcome only once another open question is answered (and that
+    answer leaves the outcome as it is) blocks it too, without outcomes per
+    answer: they depend on the other answer. When no single fact changes it
+    (several facts together do), the rules' own marking stands.
     """
     from engine.advising.whatif import outcome_evaluator, value_classes
 
@@ -642,7 +645,8 @@ def with_answers(evaluator: Evaluator, trace: Trace, missing: list[MissingFact],
     facts = trace.facts
     evaluator = outcome_evaluator(ruleset)  # a search for outcomes: the search engine, on the rules that
     #                                         can change the outcome (proven to give the same outcomes)
-    vary = evaluator.varier(facts)
+    change = evaluator.changer(facts)
+    vary = lambda path, value: change(((path, value),))  # noqa: E731
     found: list[list[tuple[Any, str]]] = []  # per missing fact: (answer, the outcome it gives)
     for m in missing:
         spec = specs.get(m.fact)
@@ -663,16 +667,46 @@ def with_answers(evaluator: Evaluator, trace: Trace, missing: list[MissingFact],
             answers = [(value, got_for[value]) for value in spec.domain if value != "unknown"]
         found.append(answers)
     changes = [any(got != outcome for _, got in answers) for answers in found]
+    together = _decisive_together(ruleset, evaluator, change, missing, found, changes, outcome) if any(changes) else []
     labels = OUTCOME_LABELS
     out = []
-    for m, answers, changed in zip(missing, found, changes):
+    for i, (m, answers, changed) in enumerate(zip(missing, found, changes)):
         shown = [_new_answer(dict(value=value, label=value_label(value, lang), outcome=got,
                                   outcome_label=labels[got][lang])) for value, got in answers] if changed else []
         out.append(_new_missing(dict(fact=m.fact, question=m.question,
-                                     blocking=changed if any(changes) else m.blocking, rule=m.rule,
+                                     blocking=(changed or i in together) if any(changes) else m.blocking, rule=m.rule,
                                      answers=shown)))
     order = memo.positions(specs)
     return sorted(out, key=lambda m: (not m.blocking, order.get(m.fact, 0)))
+
+
+def _decisive_together(ruleset: RuleSet, evaluator: Evaluator, change: Callable, missing: list[MissingFact],
+                       found: list[list[tuple[Any, str]]], changes: list[bool], outcome: str) -> set[int]:
+    """The missing facts (by index) that change no outcome alone, but do once a fact that decides alone is given an
+    answer that leaves the outcome as it is (e.g. 'nee' to one question, and then this one decides)."""
+    from engine.advising.whatif import value_classes
+
+    specs = ruleset.facts
+    keeping = [(missing[j].fact, value) for j, answers in enumerate(found) if changes[j]
+               for value, got in answers if got == outcome]
+    keeping = list({(p, v): None for p, v in keeping})
+    out: set[int] = set()
+    for i, m in enumerate(missing):
+        spec = specs.get(m.fact)
+        if changes[i] or spec is None or spec.kind != "enum":
+            continue
+        firsts = [next((v for v in group if v != "unknown"), None) for group in value_classes(ruleset, m.fact)]
+        for path, value in keeping:
+            if path == m.fact:
+                continue
+            try:
+                if any(single_outcome(evaluator, change(((path, value), (m.fact, v)))) != outcome
+                       for v in firsts if v is not None):
+                    out.add(i)
+                    break
+            except EngineError:  # a rule set without exactly one outcome there: check reports it
+                return out
+    return out
 
 
 _DECISIVE = {"fit": ("conflicts", "in_line"), "holds": ("yes",), "effect": ("better", "worse")}
