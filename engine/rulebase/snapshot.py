@@ -25,12 +25,11 @@ import dataclasses
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine import __version__
-from engine.rulebase.verified import cache_folder
+from engine.rulebase.verified import cache_folder, write_entry
 
 if TYPE_CHECKING:
     from engine.rulebase.ruleset import RuleSet
@@ -139,7 +138,7 @@ def _keep(key: str, data: dict[str, Any]) -> None:
         payload = pickle.dumps({**data, "key": key}, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return
-    _write(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
+    write_entry(path, _MAGIC + hashlib.sha256(payload).digest() + payload, KEEP)
 
 
 def recall(key: str, folder: Path) -> RuleSet | None:
@@ -219,32 +218,3 @@ def keep_headers(key: str, root: Path, headers: list[tuple[Path, Any]]) -> None:
     except ValueError:
         return
     _keep(key, {"headers": rows})
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _prune(path.parent)
-    except (OSError, ValueError):
-        pass
-
-
-def _prune(folder: Path) -> None:
-    """Keep the :data:`KEEP` most recent entries."""
-    entries = [e for e in os.scandir(folder) if e.name.endswith(".pickle")]
-    if len(entries) <= KEEP:
-        return
-    entries.sort(key=lambda e: e.stat().st_mtime_ns)
-    for entry in entries[:-KEEP]:
-        try:
-            os.unlink(entry.path)
-        except OSError:
-            pass

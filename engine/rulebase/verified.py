@@ -97,29 +97,34 @@ def remember(key: str, data: dict[str, Any]) -> None:
     folder = cache_folder()
     if folder is None:
         return
-    target = folder / "verified"
+    write_entry(folder / "verified" / f"{key}.json", json.dumps({**data, "key": key}).encode("utf-8"), KEEP)
+
+
+def write_entry(path: Path, data: bytes, keep: int) -> None:
+    """Write one cache entry whole or not at all (a temporary file renamed into place), then keep only the ``keep``
+    most recent entries of its kind in that folder; a cache that cannot be written is left alone."""
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target, prefix=".", suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({**data, "key": key}, fh)
-            os.replace(tmp, target / f"{key}.json")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        _prune(target)
+        _prune(path.parent, path.suffix, keep)
     except (OSError, ValueError):
         pass
 
 
-def _prune(folder: Path) -> None:
-    """Keep the :data:`KEEP` most recent answers."""
-    entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]
-    if len(entries) <= KEEP:
+def _prune(folder: Path, suffix: str, keep: int) -> None:
+    """Keep the ``keep`` most recent entries (files ending in ``suffix``) of a cache folder."""
+    entries = [e for e in os.scandir(folder) if e.name.endswith(suffix)]
+    if len(entries) <= keep:
         return
     entries.sort(key=lambda e: e.stat().st_mtime_ns)
-    for entry in entries[:-KEEP]:
+    for entry in entries[:-keep]:
         try:
             os.unlink(entry.path)
         except OSError:
