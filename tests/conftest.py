@@ -60,6 +60,22 @@ def foodvalley_check():
 
 
 @pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    """An empty user cache of its own (tests/test_verified.py, tests/test_snapshot.py)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REGIOTOETS_CACHE", str(folder))
+    return folder
+
+
+@pytest.fixture()
+def foodvalley_copy(tmp_path):
+    """A copy of the shipped FoodValley rule set, free to edit."""
+    target = tmp_path / "rules" / "foodvalley"
+    shutil.copytree(RULES / "foodvalley", target)
+    return target
+
+
+@pytest.fixture()
 def two_versions(tmp_path):
     """Midden-Limburg 2013.1 and a successor 2016.1 side by side in one rules folder."""
     root = tmp_path / "rules"

@@ -25,20 +25,6 @@ RULES = ROOT / "rules"
 DAYS = {"foodvalley": dt.date(2025, 6, 1), "midden-limburg": dt.date(2014, 6, 1)}
 
 
-@pytest.fixture()
-def cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(verified.ENV_CACHE, str(folder))
-    return folder
-
-
-@pytest.fixture()
-def copy(tmp_path):
-    target = tmp_path / "rules" / "foodvalley"
-    shutil.copytree(RULES / "foodvalley", target)
-    return target
-
-
 def _entries(cache: Path) -> list[Path]:
     return sorted((cache / "rulesets").glob("*.pickle"))
 
@@ -64,11 +50,11 @@ def _recalled(monkeypatch) -> list[int]:
     return calls
 
 
-def test_a_kept_rule_set_is_the_loaded_one(cache, copy, monkeypatch):
-    first = R.load_ruleset(copy, remember=True)
+def test_a_kept_rule_set_is_the_loaded_one(cache, foodvalley_copy, monkeypatch):
+    first = R.load_ruleset(foodvalley_copy, remember=True)
     assert len(_entries(cache)) == 1
     monkeypatch.setattr(R, "_load", lambda *a, **k: pytest.fail("loaded from the files again"))
-    second = R.load_ruleset(copy, remember=True)
+    second = R.load_ruleset(foodvalley_copy, remember=True)
     _same(first, second)
     assert second is not first
 
@@ -87,41 +73,41 @@ def test_every_scenario_gives_the_same_advice_with_and_without_the_cache(cache, 
     assert _entries(cache)
 
 
-def test_an_edited_rule_file_is_loaded_again(cache, copy):
-    R.load_ruleset(copy, remember=True)
-    rule_file = copy / "20-inhoud.yaml"
+def test_an_edited_rule_file_is_loaded_again(cache, foodvalley_copy):
+    R.load_ruleset(foodvalley_copy, remember=True)
+    rule_file = foodvalley_copy / "20-inhoud.yaml"
     text = rule_file.read_text(encoding="utf-8")
     old = "Inhoud is in lijn met Ons Verhaal en het zorglandschap"
     assert old in text
     rule_file.write_text(text.replace(old, "Een nieuwe titel", 1), encoding="utf-8")
-    again = R.load_ruleset(copy, remember=True)
+    again = R.load_ruleset(foodvalley_copy, remember=True)
     assert "Een nieuwe titel" in [r.data.title.nl for r in again.rules]
-    _same(again, R.load_ruleset(copy))
+    _same(again, R.load_ruleset(foodvalley_copy))
     assert len(_entries(cache)) == 2
 
 
-def test_a_broken_rule_file_is_reported_after_a_good_load(cache, copy):
-    R.load_ruleset(copy, remember=True)
-    rule_file = copy / "20-inhoud.yaml"
+def test_a_broken_rule_file_is_reported_after_a_good_load(cache, foodvalley_copy):
+    R.load_ruleset(foodvalley_copy, remember=True)
+    rule_file = foodvalley_copy / "20-inhoud.yaml"
     rule_file.write_text(rule_file.read_text(encoding="utf-8").replace("step:", "stap:", 1), encoding="utf-8")
     with pytest.raises(RuleError) as kept:
-        R.load_ruleset(copy, remember=True)
+        R.load_ruleset(foodvalley_copy, remember=True)
     with pytest.raises(RuleError) as plain:
-        R.load_ruleset(copy)
+        R.load_ruleset(foodvalley_copy)
     assert kept.value.render() == plain.value.render()
 
 
-def test_an_edited_source_is_loaded_again(cache, copy):
-    R.load_ruleset(copy, remember=True)
-    source = next((copy / "bron").glob("*.txt"))
+def test_an_edited_source_is_loaded_again(cache, foodvalley_copy):
+    R.load_ruleset(foodvalley_copy, remember=True)
+    source = next((foodvalley_copy / "bron").glob("*.txt"))
     source.write_text("Een andere tekst.\n", encoding="utf-8")
     with pytest.raises(RuleError):
-        R.load_ruleset(copy, remember=True)
+        R.load_ruleset(foodvalley_copy, remember=True)
 
 
 @pytest.mark.parametrize("damage", ["empty", "truncated", "flipped", "garbage", "other-key", "group-writable"])
-def test_a_damaged_entry_means_loading_the_files(cache, copy, monkeypatch, damage):
-    first = R.load_ruleset(copy, remember=True)
+def test_a_damaged_entry_means_loading_the_files(cache, foodvalley_copy, monkeypatch, damage):
+    first = R.load_ruleset(foodvalley_copy, remember=True)
     (entry,) = _entries(cache)
     data = entry.read_bytes()
     if damage == "empty":
@@ -142,30 +128,30 @@ def test_a_damaged_entry_means_loading_the_files(cache, copy, monkeypatch, damag
     loads = []
     real = R._load
     monkeypatch.setattr(R, "_load", lambda *a, **k: loads.append(1) or real(*a, **k))
-    second = R.load_ruleset(copy, remember=True)
+    second = R.load_ruleset(foodvalley_copy, remember=True)
     assert loads == [1]
     _same(first, second)
 
 
-def test_an_unwritable_cache_or_none_loads_the_same(tmp_path, copy, monkeypatch):
-    plain = R.load_ruleset(copy)
+def test_an_unwritable_cache_or_none_loads_the_same(tmp_path, foodvalley_copy, monkeypatch):
+    plain = R.load_ruleset(foodvalley_copy)
     monkeypatch.setenv(verified.ENV_CACHE, "off")
-    assert snapshot.key_for(copy) is None
-    _same(plain, R.load_ruleset(copy, remember=True))
-    _same(plain, R.load_ruleset(copy, remember=True))
+    assert snapshot.key_for(foodvalley_copy) is None
+    _same(plain, R.load_ruleset(foodvalley_copy, remember=True))
+    _same(plain, R.load_ruleset(foodvalley_copy, remember=True))
     assert not list(tmp_path.rglob("*.pickle"))
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     monkeypatch.setenv(verified.ENV_CACHE, str(blocker / "cache"))  # a folder below a file cannot exist
-    _same(plain, R.load_ruleset(copy, remember=True))
-    _same(plain, R.load_ruleset(copy, remember=True))
+    _same(plain, R.load_ruleset(foodvalley_copy, remember=True))
+    _same(plain, R.load_ruleset(foodvalley_copy, remember=True))
     readonly = tmp_path / "readonly"
     readonly.mkdir()
     monkeypatch.setenv(verified.ENV_CACHE, str(readonly))
     readonly.chmod(0o500)
     try:
-        _same(plain, R.load_ruleset(copy, remember=True))
-        _same(plain, R.load_ruleset(copy, remember=True))
+        _same(plain, R.load_ruleset(foodvalley_copy, remember=True))
+        _same(plain, R.load_ruleset(foodvalley_copy, remember=True))
     finally:
         readonly.chmod(0o700)
 
@@ -185,10 +171,10 @@ def test_the_headers_are_kept_and_an_edited_header_is_read_again(cache, tmp_path
     assert changed == registry._scan.__wrapped__(root)
 
 
-def test_a_rule_set_folder_seen_from_elsewhere_names_its_files_from_there(cache, copy, monkeypatch, tmp_path):
-    monkeypatch.chdir(copy.parent)
-    first = R.load_ruleset(copy, remember=True)
+def test_a_rule_set_folder_seen_from_elsewhere_names_its_files_from_there(cache, foodvalley_copy, monkeypatch, tmp_path):
+    monkeypatch.chdir(foodvalley_copy.parent)
+    first = R.load_ruleset(foodvalley_copy, remember=True)
     monkeypatch.chdir(tmp_path)
-    second = R.load_ruleset(copy, remember=True)
-    plain = R.load_ruleset(copy)
+    second = R.load_ruleset(foodvalley_copy, remember=True)
+    plain = R.load_ruleset(foodvalley_copy)
     assert [r.file for r in second.rules] == [r.file for r in plain.rules] != [r.file for r in first.rules]

@@ -14,26 +14,12 @@ from engine.common.errors import RuleError
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
 
-@pytest.fixture()
-def cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(verified.ENV_CACHE, str(folder))
-    return folder
-
-
-@pytest.fixture()
-def copy(tmp_path):
-    target = tmp_path / "rules" / "foodvalley"
-    shutil.copytree(RULES / "foodvalley", target)
-    return target
-
-
 def _summary(rs: R.RuleSet):
     return ([(r.id, r.stratum, r.page, r.file) for r in rs.rules], rs.not_encoded, rs.content_hash)
 
 
-def test_second_load_skips_the_checks_and_gives_the_same_rule_set(cache, copy, monkeypatch):
-    first = R.load_ruleset(copy, remember=True)
+def test_second_load_skips_the_checks_and_gives_the_same_rule_set(cache, foodvalley_copy, monkeypatch):
+    first = R.load_ruleset(foodvalley_copy, remember=True)
     assert len(list((cache / "verified").glob("*.json"))) == 1
 
     def boom(*args, **kwargs):
@@ -41,10 +27,10 @@ def test_second_load_skips_the_checks_and_gives_the_same_rule_set(cache, copy, m
 
     monkeypatch.setattr(R, "_citation_problems", boom)
     monkeypatch.setattr("engine.rulebase.notencoded._chapter_problems", boom)
-    second = R.load_ruleset(copy, remember=True)
+    second = R.load_ruleset(foodvalley_copy, remember=True)
     assert _summary(second) == _summary(first)
     with pytest.raises(AssertionError, match="checked again"):
-        R.load_ruleset(copy)  # without remember (check, tests): always checked
+        R.load_ruleset(foodvalley_copy)  # without remember (check, tests): always checked
 
 
 def _replace_first_quote(path):
@@ -55,49 +41,49 @@ def _replace_first_quote(path):
                     + text[text.index("\n", start) + 1:], encoding="utf-8")
 
 
-def test_a_changed_quote_is_checked_again(cache, copy):
-    R.load_ruleset(copy, remember=True)
-    _replace_first_quote(copy / "20-inhoud.yaml")
+def test_a_changed_quote_is_checked_again(cache, foodvalley_copy):
+    R.load_ruleset(foodvalley_copy, remember=True)
+    _replace_first_quote(foodvalley_copy / "20-inhoud.yaml")
     with pytest.raises(RuleError, match="staat niet in de bron"):
-        R.load_ruleset(copy, remember=True)
+        R.load_ruleset(foodvalley_copy, remember=True)
 
 
-def test_a_changed_source_is_checked_again(cache, copy):
-    R.load_ruleset(copy, remember=True)
-    source = next((copy / "bron").glob("*.txt"))
+def test_a_changed_source_is_checked_again(cache, foodvalley_copy):
+    R.load_ruleset(foodvalley_copy, remember=True)
+    source = next((foodvalley_copy / "bron").glob("*.txt"))
     source.write_text("Een andere tekst.\n", encoding="utf-8")
     with pytest.raises(RuleError):
-        R.load_ruleset(copy, remember=True)
+        R.load_ruleset(foodvalley_copy, remember=True)
 
 
-def test_a_changed_not_encoded_passage_is_checked_again(cache, copy):
-    R.load_ruleset(copy, remember=True)
-    _replace_first_quote(copy / "niet-gecodeerd.yaml")
+def test_a_changed_not_encoded_passage_is_checked_again(cache, foodvalley_copy):
+    R.load_ruleset(foodvalley_copy, remember=True)
+    _replace_first_quote(foodvalley_copy / "niet-gecodeerd.yaml")
     with pytest.raises(RuleError, match="niet in de bron"):
-        R.load_ruleset(copy, remember=True)
+        R.load_ruleset(foodvalley_copy, remember=True)
 
 
 @pytest.mark.parametrize("damage", [b"", b"{", b'{"key": "other", "pages": {}}', b'{"pages": []}'])
-def test_a_damaged_entry_means_checking(cache, copy, monkeypatch, damage):
-    R.load_ruleset(copy, remember=True)
+def test_a_damaged_entry_means_checking(cache, foodvalley_copy, monkeypatch, damage):
+    R.load_ruleset(foodvalley_copy, remember=True)
     (entry,) = (cache / "verified").glob("*.json")
     entry.write_bytes(damage)
     shutil.rmtree(cache / "rulesets")  # the whole rule set is kept too (test_snapshot.py): here the checks alone
     called = []
     real = R._citation_problems
     monkeypatch.setattr(R, "_citation_problems", lambda *a: called.append(1) or real(*a))
-    R.load_ruleset(copy, remember=True)
+    R.load_ruleset(foodvalley_copy, remember=True)
     assert called
 
 
-def test_no_cache_or_an_unwritable_one_still_loads(tmp_path, copy, monkeypatch):
+def test_no_cache_or_an_unwritable_one_still_loads(tmp_path, foodvalley_copy, monkeypatch):
     monkeypatch.setenv(verified.ENV_CACHE, "off")
     assert verified.cache_folder() is None
-    R.load_ruleset(copy, remember=True)
+    R.load_ruleset(foodvalley_copy, remember=True)
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     monkeypatch.setenv(verified.ENV_CACHE, str(blocker / "cache"))  # a folder below a file cannot exist
-    rs = R.load_ruleset(copy, remember=True)
+    rs = R.load_ruleset(foodvalley_copy, remember=True)
     assert rs.rules
 
 
